@@ -1,0 +1,3 @@
+from oscbridge.cli import main
+
+main()
