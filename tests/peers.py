@@ -153,8 +153,10 @@ class OscDump:
 class DaemonProcess:
     """``python -m oscbridge serve ...`` as a real process on an OS-assigned port."""
 
-    def __init__(self, *args: str, stdin: bool = False, listen: str = "127.0.0.1:0", env: dict | None = None):
-        cmd = [sys.executable, "-m", "oscbridge", "serve", "--listen", listen, *args]
+    def __init__(self, *args: str, stdin: bool = False, listen: str = "127.0.0.1:0", env: dict | None = None,
+                 predictor: str = "keyword"):
+        """``predictor="keyword"`` (deterministic rules) unless a test is about the model itself."""
+        cmd = [sys.executable, "-m", "oscbridge", "serve", "--listen", listen, "--predictor", predictor, *args]
         if not stdin:
             cmd.append("--no-stdin")
         self.proc = subprocess.Popen(

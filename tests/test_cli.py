@@ -35,7 +35,8 @@ def test_help_does_not_import_torch():
 
 
 def test_predict_json_follows_the_contract():
-    r = run("predict", "--json", "2: a violin at 10 o'clock, 3 meters away", "a dog barks behind me on the left, far away")
+    r = run("predict", "--predictor", "keyword", "--json", "2: a violin at 10 o'clock, 3 meters away",
+            "a dog barks behind me on the left, far away")
     assert r.returncode == 0, r.stderr
     lines = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(lines) == 2
@@ -50,7 +51,7 @@ def test_predict_json_follows_the_contract():
 
 
 def test_predict_reads_stdin_and_reports_errors_per_line():
-    r = run("predict", "--json", stdin="a car passes from left to right\n\n3: rain above\n")
+    r = run("predict", "--predictor", "keyword", "--json", stdin="a car passes from left to right\n\n3: rain above\n")
     assert r.returncode == 1  # the blank line is an error; the others are still answered
     lines = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(lines) == 3
@@ -84,5 +85,5 @@ def test_profiles_show_unknown_exits_2():
 
 
 def test_bad_send_spec_exits_2():
-    r = run("serve", "--no-stdin", "--send", "adm-osc@nowhere")
+    r = run("serve", "--predictor", "keyword", "--no-stdin", "--send", "adm-osc@nowhere")
     assert r.returncode == 2 and "HOST:PORT" in r.stderr

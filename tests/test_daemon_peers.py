@@ -183,7 +183,7 @@ def test_port_in_use_is_one_line_and_nonzero():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
         squatter.bind(("127.0.0.1", 0))
         port = squatter.getsockname()[1]
-        r = subprocess.run([sys.executable, "-m", "oscbridge", "serve", "--no-stdin", "--listen", f"127.0.0.1:{port}"],
+        r = subprocess.run([sys.executable, "-m", "oscbridge", "serve", "--predictor", "keyword", "--no-stdin", "--listen", f"127.0.0.1:{port}"],
                            cwd=REPO, capture_output=True, text=True, timeout=20)
     assert r.returncode != 0
     lines = r.stderr.strip().splitlines()
@@ -198,7 +198,7 @@ def test_bad_profile_exits_2_listing_every_problem(tmp_path):
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: Bad\nport: 0\nmessages:\n  - address: nope\n")
-    r = subprocess.run([sys.executable, "-m", "oscbridge", "serve", "--no-stdin", "--send", str(bad)],
+    r = subprocess.run([sys.executable, "-m", "oscbridge", "serve", "--predictor", "keyword", "--no-stdin", "--send", str(bad)],
                        cwd=REPO, capture_output=True, text=True, timeout=20)
     assert r.returncode == 2
     for what in ("name:", "description:", "port:", "messages[0].address:"):
@@ -212,7 +212,7 @@ def test_feedback_loop_is_refused():
     from peers import REPO
 
     port = free_udp_port()
-    r = subprocess.run([sys.executable, "-m", "oscbridge", "serve", "--no-stdin", "--listen", f"127.0.0.1:{port}",
+    r = subprocess.run([sys.executable, "-m", "oscbridge", "serve", "--predictor", "keyword", "--no-stdin", "--listen", f"127.0.0.1:{port}",
                         "--send", f"adm-osc@127.0.0.1:{port}"], cwd=REPO, capture_output=True, text=True, timeout=20)
     assert r.returncode == 2 and "feed back" in r.stderr
 

@@ -46,6 +46,17 @@ def distinct_cues(n: int) -> list[str]:
                 return out
 
 
+def rss_of(pid: int) -> float | None:
+    """Resident memory of a process in MB (VmRSS), after the run."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(q / 100 * (len(s) - 1))))]
@@ -55,6 +66,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cues", type=int, default=1000)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--predictor", choices=["model", "keyword"], default="model")
+    ap.add_argument("--model", default=None, help="checkpoint (default: the shipped model)")
     args = ap.parse_args()
 
     target = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -63,6 +76,7 @@ def main() -> None:
     target.settimeout(5)
     proc = subprocess.Popen(
         [sys.executable, "-m", "oscbridge", "serve", "--no-stdin", "--listen", "127.0.0.1:0",
+         "--predictor", args.predictor, *(["--model", args.model] if args.model else []),
          "--send", f"adm-osc@127.0.0.1:{target.getsockname()[1]}"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
@@ -107,6 +121,7 @@ def main() -> None:
         while got < len(cues):
             got += sum(m.address.endswith("/aed") for m in decode_packet(target.recv(65536)))
         throughput = len(cues) / (time.perf_counter() - t0)
+        rss_mb = rss_of(proc.pid)
     finally:
         proc.terminate()
         proc.wait(5)
@@ -118,7 +133,8 @@ def main() -> None:
         "max_ms": round(max(latencies_ms), 3),
         "mean_ms": round(statistics.fmean(latencies_ms), 3),
         "throughput_cues_per_s": round(throughput, 1),
-        "predictor": "keyword rules + explicit parser",
+        "daemon_rss_mb": rss_mb,
+        "predictor": "model + explicit parser" if args.predictor == "model" else "keyword rules + explicit parser",
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
     print(json.dumps(result, indent=2))

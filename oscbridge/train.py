@@ -1,0 +1,347 @@
+"""``oscbridge train``: fit the parameter model on the synthetic corpus.
+
+Recipe (seed paper, improved): the lower encoder layers stay frozen and their outputs are
+computed once and cached (the step that makes a full CPU training fit in minutes); the last
+``trainable_layers`` layers and the heads train with AdamW and a cosine schedule. Losses:
+
+    azimuth   angular-margin (ArcFace) classification over bins, soft targets over the
+              neighbouring bins; (sin, cos) regression; alignment of the two; for cues with
+              no direction (gibberish, other languages) the target is uniform, which teaches
+              low confidence
+    static    L1 on elevation/90, log distance, spread/360, wet, drr/30, gain/20
+    motion    cross-entropy over static/line/orbit/approach/recede; end (sin, cos) for lines;
+              L1 on log end distance and log duration; orbit direction (BCE)
+
+Seeded and reproducible on a given machine; AMP (bf16) on a GPU when present, else CPU.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from oscbridge.errors import ConfigError
+
+MOTION_INDEX = {"static": 0, "line": 1, "orbit": 2, "approach": 3, "recede": 4}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 6
+    batch_size: int = 64
+    lr_head: float = 1e-3
+    lr_encoder: float = 6e-5
+    weight_decay: float = 0.01
+    warmup_frac: float = 0.05
+    seed: int = 0
+    trainable_layers: int = 2
+    az_bins: int = 36
+    label_sigma_bins: float = 0.6
+    threads: int = 2
+
+
+def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
+    """Corpus rows -> (N,) arrays of training targets in the model's units."""
+    n = len(rows)
+    t = {k: np.zeros(n, dtype=np.float32) for k in (
+        "az", "el", "logd", "spread", "wet", "drr", "gain", "end_az", "end_logd", "log_dur")}
+    t["known"] = np.zeros(n, dtype=bool)
+    t["motion"] = np.zeros(n, dtype=np.int64)
+    t["has_end_az"] = np.zeros(n, dtype=bool)
+    t["has_end_d"] = np.zeros(n, dtype=bool)
+    t["orbit_cw"] = np.full(n, -1.0, dtype=np.float32)
+    for i, r in enumerate(rows):
+        lab = r["labels"]
+        t["az"][i] = lab["azimuth_deg"]
+        t["known"][i] = bool(lab.get("direction_known", True))
+        t["el"][i] = lab["elevation_deg"] / 90.0
+        t["logd"][i] = math.log(lab["distance_m"])
+        t["spread"][i] = lab["spread_deg"] / 360.0
+        t["wet"][i] = lab["wet"]
+        t["drr"][i] = lab["drr_db"] / 30.0
+        t["gain"][i] = lab["gain_db"] / 20.0
+        m = lab.get("motion")
+        if m:
+            t["motion"][i] = MOTION_INDEX[m["kind"]]
+            t["log_dur"][i] = math.log(m["duration_s"])
+            end = m.get("end")
+            if m["kind"] == "line" and end:
+                t["end_az"][i] = end["azimuth_deg"]
+                t["has_end_az"][i] = True
+            if m["kind"] in ("line", "approach", "recede") and end:
+                t["end_logd"][i] = math.log(end["distance_m"])
+                t["has_end_d"][i] = True
+            if m["kind"] == "orbit":
+                t["orbit_cw"][i] = 1.0 if m.get("direction") == "cw" else 0.0
+    return t
+
+
+def compute_losses(out: dict, tg: dict, model_cfg, cfg: TrainConfig):
+    """The total loss and its parts. ``tg`` holds (B,) tensors from targets_from_rows."""
+    import torch
+    import torch.nn.functional as F
+
+    from oscbridge.model import azimuth_to_bin
+
+    n = model_cfg.az_bins
+    s, m = model_cfg.arc_scale, model_cfg.arc_margin
+    cos = out["az_cos"].float()  # (B, n)
+    known = tg["known"]
+    kf = known.float()
+    tbin = azimuth_to_bin(tg["az"], n)
+    onehot = F.one_hot(tbin, n).bool()
+    theta = torch.acos(cos.clamp(-1 + 1e-6, 1 - 1e-6))
+    logits = s * torch.where(onehot, torch.cos(theta + m), cos)
+    # soft targets: a circular Gaussian over the neighbouring bins (an off-by-one bin costs little)
+    k = torch.arange(n, device=cos.device).float()
+    d = torch.remainder(k[None, :] - tbin[:, None].float() + n / 2, n) - n / 2
+    soft = torch.exp(-0.5 * (d / cfg.label_sigma_bins) ** 2)
+    soft = soft / soft.sum(-1, keepdim=True)
+    ce_known = -(soft * F.log_softmax(logits, -1)).sum(-1)
+    ce_unknown = -(F.log_softmax(s * cos, -1)).mean(-1)  # against the uniform distribution
+    az_cls = torch.where(known, ce_known, 0.5 * ce_unknown).mean()
+
+    az_rad = torch.deg2rad(tg["az"])
+    tvec = torch.stack([torch.sin(az_rad), torch.cos(az_rad)], -1)
+    v = F.normalize(out["az_vec"].float(), dim=-1)
+    denom = kf.sum().clamp(min=1.0)
+    az_reg = ((1 - (v * tvec).sum(-1)) * kf).sum() / denom
+    centres = torch.deg2rad(torch.arange(n, device=cos.device).float() * (360.0 / n) - 180.0)
+    p = torch.softmax(s * cos, -1).detach()
+    cls_vec = F.normalize(torch.stack([p @ torch.sin(centres), p @ torch.cos(centres)], -1), dim=-1)
+    align = ((1 - (v * cls_vec).sum(-1)) * kf).sum() / denom
+
+    r = out["reg"].float()
+    static = (
+        (torch.tanh(r[:, 0]) - tg["el"]).abs().mean()
+        + 0.5 * (r[:, 1] - tg["logd"]).abs().mean()
+        + (torch.sigmoid(r[:, 2]) - tg["spread"]).abs().mean()
+        + (torch.sigmoid(r[:, 3]) - tg["wet"]).abs().mean()
+        + 0.5 * (torch.tanh(r[:, 4]) - tg["drr"]).abs().mean()
+        + 0.5 * (r[:, 5] - tg["gain"]).abs().mean()
+    )
+    motion_ce = F.cross_entropy(out["motion"].float(), tg["motion"])
+    moving = (tg["motion"] > 0).float()
+    mr = out["motion_reg"].float()
+    dur = ((mr[:, 1] - tg["log_dur"]).abs() * moving).sum() / moving.sum().clamp(min=1.0)
+    he = tg["has_end_d"].float()
+    end_d = ((mr[:, 0] - tg["end_logd"]).abs() * he).sum() / he.sum().clamp(min=1.0)
+    ha = tg["has_end_az"].float()
+    end_rad = torch.deg2rad(tg["end_az"])
+    evec = torch.stack([torch.sin(end_rad), torch.cos(end_rad)], -1)
+    ev = F.normalize(out["end_vec"].float(), dim=-1)
+    end_az = ((1 - (ev * evec).sum(-1)) * ha).sum() / ha.sum().clamp(min=1.0)
+    orbit_mask = tg["orbit_cw"] >= 0
+    orbit = (F.binary_cross_entropy_with_logits(out["orbit_cw"].float()[orbit_mask], tg["orbit_cw"][orbit_mask])
+             if orbit_mask.any() else out["orbit_cw"].sum() * 0.0)
+
+    parts = {
+        "az_cls": az_cls, "az_reg": az_reg, "align": 0.2 * align, "static": static,
+        "motion": 0.5 * motion_ce, "duration": 0.3 * dur, "end_d": 0.3 * end_d, "end_az": 0.5 * end_az,
+        "orbit": 0.2 * orbit,
+    }
+    return sum(parts.values()), parts
+
+
+def angular_error_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = np.remainder(np.asarray(a) - np.asarray(b) + 180.0, 360.0) - 180.0
+    return np.abs(d)
+
+
+class CachedSet:
+    """Frozen-layer outputs of every text, kept as fp16 (T_i, H) arrays, batched by length."""
+
+    def __init__(self, model, tokenizer, texts: list[str], max_tokens: int, device, batch: int = 256,
+                 progress: Callable[[int], None] | None = None):
+        import torch
+
+        enc = tokenizer(texts, truncation=True, max_length=max_tokens)
+        self.ids = enc["input_ids"]
+        self.lengths = np.array([len(x) for x in self.ids])
+        self.states: list[Any] = [None] * len(texts)
+        order = np.argsort(self.lengths, kind="stable")
+        with torch.inference_mode():
+            for start in range(0, len(order), batch):
+                idx = order[start : start + batch]
+                ids, mask = self._pad([self.ids[i] for i in idx], device)
+                h = model.lower(ids, mask).to(torch.float16).cpu()
+                for j, i in enumerate(idx):
+                    self.states[i] = h[j, : self.lengths[i]].clone()
+                if progress:
+                    progress(len(idx))
+
+    @staticmethod
+    def _pad(seqs: list[list[int]], device):
+        import torch
+
+        t = max(len(s) for s in seqs)
+        ids = torch.zeros(len(seqs), t, dtype=torch.long)
+        mask = torch.zeros(len(seqs), t, dtype=torch.long)
+        for i, s in enumerate(seqs):
+            ids[i, : len(s)] = torch.tensor(s)
+            mask[i, : len(s)] = 1
+        return ids.to(device), mask.to(device)
+
+    def batches(self, batch_size: int, rng: random.Random | None):
+        """Index batches of similar length (shuffled when rng is given)."""
+        order = list(np.argsort(self.lengths, kind="stable"))
+        if rng is not None:  # shuffle within length buckets, then the batches
+            buckets = [order[i : i + batch_size * 50] for i in range(0, len(order), batch_size * 50)]
+            for b in buckets:
+                rng.shuffle(b)
+            order = [i for b in buckets for i in b]
+        out = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        if rng is not None:
+            rng.shuffle(out)
+        return out
+
+    def collate(self, idx: list[int], device, dtype):
+        import torch
+
+        t = int(self.lengths[idx].max())
+        h = torch.zeros(len(idx), t, self.states[idx[0]].shape[-1], dtype=torch.float16)
+        mask = torch.zeros(len(idx), t, dtype=torch.long)
+        for j, i in enumerate(idx):
+            n = int(self.lengths[i])
+            h[j, :n] = self.states[i]
+            mask[j, :n] = 1
+        return h.to(device=device, dtype=dtype), mask.to(device)
+
+
+def _tensor_targets(t: dict[str, np.ndarray], idx, device) -> dict:
+    import torch
+
+    return {k: torch.as_tensor(v[idx]).to(device) for k, v in t.items()}
+
+
+def evaluate_cached(model, cached: CachedSet, targets: dict, device, dtype, batch_size: int = 256) -> dict[str, float]:
+    """Validation metrics on cached states: azimuth AE over cues with a known direction."""
+    import torch
+
+    model.eval()
+    az_pred = np.zeros(len(cached.lengths), dtype=np.float32)
+    with torch.inference_mode():
+        for idx in cached.batches(batch_size, None):
+            h, mask = cached.collate(idx, device, dtype)
+            d = model.decode(model.upper(h, mask))
+            az_pred[idx] = d["azimuth_deg"].float().cpu().numpy()
+    model.train()
+    known = targets["known"]
+    ae = angular_error_deg(az_pred[known], targets["az"][known])
+    return {"ae_deg": float(ae.mean()), "ae_median_deg": float(np.median(ae))}
+
+
+def train(
+    rows_train: list[dict],
+    rows_valid: list[dict],
+    out_path: Path,
+    cfg: TrainConfig = TrainConfig(),
+    encoder: str = "all-minilm-l6-v2",
+    random_base: dict | None = None,
+    log: Callable[[str], None] = print,
+    progress: bool = True,
+) -> dict:
+    """Train and save the best checkpoint (by validation AE). Returns the training summary."""
+    import torch
+
+    from oscbridge.checkpoint import save_checkpoint
+    from oscbridge.encoders import encoder_dir, encoder_info, file_sha256, load_encoder
+    from oscbridge.model import ModelConfig, SpatialModel
+
+    if not rows_train or not rows_valid:
+        raise ConfigError("training needs a non-empty train and valid corpus")
+    t_start = time.perf_counter()
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    amp_dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
+
+    if random_base is not None:  # tiny random model (tests): the tokenizer still comes from the package
+        from transformers import AutoTokenizer, BertConfig, BertModel
+
+        tokenizer = AutoTokenizer.from_pretrained(str(encoder_dir(encoder)), local_files_only=True)
+        bert = BertModel(BertConfig(**random_base), add_pooling_layer=False)
+        sha = ""
+    else:
+        tokenizer, bert = load_encoder(encoder)
+        sha = file_sha256(encoder_dir(encoder) / encoder_info(encoder).weights)
+    bert_cfg = {k: v for k, v in bert.config.to_dict().items() if k in (
+        "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+        "max_position_embeddings", "type_vocab_size", "hidden_act", "layer_norm_eps", "pad_token_id")}
+    mcfg = ModelConfig(encoder=encoder, encoder_sha256=sha, bert=bert_cfg, trainable_layers=cfg.trainable_layers,
+                       az_bins=cfg.az_bins)
+    model = SpatialModel(bert, mcfg).to(device)
+
+    bar = _progress_bar(progress)
+    with bar(total=len(rows_train) + len(rows_valid), desc="caching frozen layers", unit="cue") as pb:
+        train_set = CachedSet(model, tokenizer, [r["text"] for r in rows_train], mcfg.max_tokens, device, progress=pb.update)
+        valid_set = CachedSet(model, tokenizer, [r["text"] for r in rows_valid], mcfg.max_tokens, device, progress=pb.update)
+    t_cached = time.perf_counter()
+    log(f"cached {len(rows_train)} + {len(rows_valid)} cues in {t_cached - t_start:.0f} s")
+    tt, tv = targets_from_rows(rows_train), targets_from_rows(rows_valid)
+
+    head_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("bert.")]
+    enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("bert.")]
+    opt = torch.optim.AdamW([{"params": head_params, "lr": cfg.lr_head}, {"params": enc_params, "lr": cfg.lr_encoder}],
+                            weight_decay=cfg.weight_decay)
+    rng = random.Random(cfg.seed)
+    steps_per_epoch = math.ceil(len(rows_train) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    warm = max(1, int(total * cfg.warmup_frac))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total))))
+
+    best = {"ae_deg": float("inf")}
+    history = []
+    model.train()
+    model.bert.eval()  # dropout off inside the encoder layers: stable fine-tuning of two layers
+    step = 0
+    for epoch in range(1, cfg.epochs + 1):
+        batches = train_set.batches(cfg.batch_size, rng)
+        running = 0.0
+        with bar(total=len(batches), desc=f"epoch {epoch}/{cfg.epochs}", unit="batch") as pb:
+            for bi, idx in enumerate(batches):
+                h, mask = train_set.collate(idx, device, torch.float32)
+                tg = _tensor_targets(tt, idx, device)
+                with torch.autocast(device.type, dtype=amp_dtype, enabled=device.type == "cuda"):
+                    out = model.upper(h, mask)
+                loss, _ = compute_losses(out, tg, mcfg, cfg)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+                sched.step()
+                step += 1
+                running = 0.98 * running + 0.02 * loss.item() if bi else loss.item()
+                pb.update(1)
+                if bi % 20 == 0:
+                    pb.set_postfix(loss=f"{running:.3f}", val_ae=f"{best.get('ae_deg', float('nan')):.1f}")
+        metrics = evaluate_cached(model, valid_set, tv, device, torch.float32)
+        history.append({"epoch": epoch, "loss": round(running, 4), **{k: round(v, 3) for k, v in metrics.items()}})
+        log(f"epoch {epoch}: loss {running:.3f}, valid AE {metrics['ae_deg']:.2f} deg (median {metrics['ae_median_deg']:.2f})")
+        if metrics["ae_deg"] < best["ae_deg"]:
+            best = {**metrics, "epoch": epoch}
+            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "n_train": len(rows_train),
+                    "n_valid": len(rows_valid), "device": device.type, "torch": str(torch.__version__)}
+            save_checkpoint(out_path, model, meta, random_base=random_base is not None)
+    summary = {"best": best, "history": history, "seconds": round(time.perf_counter() - t_start, 1),
+               "cache_seconds": round(t_cached - t_start, 1), "device": device.type, "checkpoint": str(out_path)}
+    log(f"best valid AE {best['ae_deg']:.2f} deg at epoch {best['epoch']}; {summary['seconds']:.0f} s in all on {device.type}")
+    return summary
+
+
+def _progress_bar(enabled: bool):
+    from tqdm import tqdm
+
+    def make(**kw):
+        return tqdm(disable=not enabled, leave=False, dynamic_ncols=True, mininterval=1.0, **kw)
+
+    return make

@@ -1,0 +1,143 @@
+"""The model code with a tiny randomly initialised encoder (fast, CPU): training runs and is
+reproducible, checkpoints round-trip, bad checkpoints exit 4 with one line, the parser
+overrides what the text states, and the daemon serves a model. The shipped model's quality is
+checked by ``oscbridge evaluate``, not here."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from oscbridge.checkpoint import load_checkpoint, save_checkpoint
+from oscbridge.errors import ModelError
+from oscbridge.model import azimuth_to_bin, bin_centres_deg
+from oscbridge.train import angular_error_deg, targets_from_rows
+from peers import REPO, DaemonProcess, OscDump, UdpSink
+
+TINY_ARGS = ["--tiny", "--n-train", "800", "--n-valid", "100", "--epochs", "1", "--quiet"]
+
+
+def oscbridge(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "oscbridge", *args], cwd=REPO, input=stdin, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("tiny") / "tiny.pt"
+    r = oscbridge("train", *TINY_ARGS, "--out", str(out))
+    assert r.returncode == 0, r.stderr[-2000:]
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
+    assert summary["device"] in ("cpu", "cuda") and math.isfinite(summary["best"]["ae_deg"])
+    assert out.exists() and out.stat().st_size < 25 * 2**20
+    return out
+
+
+def test_bins_known_answers():
+    c = bin_centres_deg(36)
+    assert c[0] == -180 and c[18] == 0 and c[27] == 90
+    got = azimuth_to_bin(torch.tensor([0.0, 90.0, -90.0, 180.0, -175.0, 4.9, 5.1]), 36).tolist()
+    assert got == [18, 27, 9, 0, 0, 18, 19]
+
+
+def test_angular_error_wraps():
+    assert angular_error_deg(np.array([170.0]), np.array([-170.0]))[0] == pytest.approx(20)
+
+
+def test_targets_from_rows_units():
+    row = {"text": "x", "labels": {"azimuth_deg": 90.0, "elevation_deg": 45.0, "distance_m": math.e, "spread_deg": 180.0,
+                                   "wet": 0.5, "drr_db": 15.0, "gain_db": -20.0, "direction_known": True,
+                                   "motion": {"kind": "orbit", "duration_s": 8.0, "direction": "cw", "turns": None}}}
+    t = targets_from_rows([row])
+    assert t["el"][0] == 0.5 and t["logd"][0] == pytest.approx(1.0) and t["spread"][0] == 0.5
+    assert t["drr"][0] == 0.5 and t["gain"][0] == -1.0 and t["motion"][0] == 2 and t["orbit_cw"][0] == 1.0
+    assert t["log_dur"][0] == pytest.approx(math.log(8.0))
+
+
+def test_training_is_reproducible(tiny, tmp_path):
+    again = tmp_path / "again.pt"
+    r = oscbridge("train", *TINY_ARGS, "--out", str(again))
+    assert r.returncode == 0, r.stderr[-2000:]
+    a = torch.load(tiny, weights_only=True)["state_dict"]
+    b = torch.load(again, weights_only=True)["state_dict"]
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+
+
+def test_checkpoint_round_trip_and_predict_contract(tiny):
+    model, tokenizer, meta = load_checkpoint(tiny)
+    assert meta["n_train"] == 800 and "history" in meta
+    r = oscbridge("predict", "--model", str(tiny), "--json", "a dog barks behind me on the left",
+                  "2: a violin at 10 o'clock, 3 meters away")
+    assert r.returncode == 0, r.stderr
+    first, violin = (json.loads(x) for x in r.stdout.splitlines())
+    assert list(first) == ["text", "source", "azimuth_deg", "elevation_deg", "distance_m", "spread_deg", "wet",
+                           "drr_db", "gain_db", "motion", "explicit", "confidence"]
+    assert 0.0 <= first["confidence"] <= 1.0
+    # the explicit parser overrides what the text states outright, whatever the model says
+    assert violin["source"] == 2 and violin["azimuth_deg"] == 60.0 and violin["distance_m"] == 3.0
+    assert violin["confidence"] == 1.0 and {"azimuth_deg", "distance_m"} <= set(violin["explicit"])
+
+
+def test_save_stores_only_trained_weights(tiny, tmp_path):
+    model, _, meta = load_checkpoint(tiny)
+    out = tmp_path / "partial.pt"
+    save_checkpoint(out, model, meta, random_base=False)
+    saved = torch.load(out, weights_only=True)["state_dict"]
+    trained = {n for n, p in model.named_parameters() if p.requires_grad}
+    assert set(saved) == trained
+    assert not any(k.startswith("bert.embeddings") for k in saved)
+
+
+@pytest.mark.parametrize("case", ["missing", "corrupt", "truncated", "not-a-checkpoint", "hash-mismatch"])
+def test_bad_checkpoint_exits_4_with_one_line(case, tiny, tmp_path):
+    bad = tmp_path / "bad.pt"
+    if case == "corrupt":
+        bad.write_bytes(b"\x00garbage" * 100)
+    elif case == "truncated":
+        bad.write_bytes(tiny.read_bytes()[:5000])
+    elif case == "not-a-checkpoint":
+        torch.save({"hello": torch.zeros(2)}, bad)
+    elif case == "hash-mismatch":
+        payload = torch.load(tiny, weights_only=True)
+        payload["random_base"] = False
+        payload["config"]["encoder_sha256"] = "0" * 64
+        torch.save(payload, bad)
+    for cmd in (["predict", "--model", str(bad), "left"], ["serve", "--no-stdin", "--model", str(bad)]):
+        r = oscbridge(*cmd)
+        assert r.returncode == 4, (case, cmd, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("oscbridge: error:"), r.stderr
+    with pytest.raises(ModelError):
+        load_checkpoint(bad)
+
+
+def test_unreadable_text_gets_low_confidence_from_the_parser_free_path(tiny):
+    from oscbridge.neural import NeuralPredictor
+
+    p = NeuralPredictor(tiny)
+    [a, b] = p.predict(["xqzt blorp fnargle", "at 3 o'clock"])
+    assert b.params.azimuth_deg == -90.0 and b.confidence == 1.0
+    assert 0.0 <= a.confidence <= 1.0
+
+
+@pytest.mark.peers
+def test_daemon_serves_the_model(tiny):
+    with OscDump() as dump, DaemonProcess("--send", f"adm-osc@127.0.0.1:{dump.port}", "--model", str(tiny),
+                                          predictor="model") as d, UdpSink() as me:
+        from oscbridge.daemon import encode_cue
+        from oscbridge.osc import decode_packet
+
+        me.sock.sendto(encode_cue("a violin at 10 o'clock, 3 meters away", 2), ("127.0.0.1", d.port))
+        [ack] = decode_packet(me.recv(30))
+        assert ack.address == "/cue/ack" and ack.args[2] == pytest.approx(60)
+        assert dump.wait_address("/adm/obj/2/aed").args[:1] == pytest.approx((60.0,))
+        d.wait_line(r"predictor model\+parser", stream="stderr", timeout=1)
