@@ -47,6 +47,7 @@ class NeuralPredictor:
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch
         self.max_tokens = self.model.config.max_tokens
+        self.raw(["a warm-up cue on the left"])  # the first forward pass is slow: pay it at start, not on a cue
 
     def encode(self, texts: Sequence[str]):
         enc = self.tokenizer(list(texts), padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt")
