@@ -23,7 +23,7 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, TextIO
 
 from pythonosc import slip
@@ -58,10 +58,6 @@ class Counters:
     queue_full: int = 0
     console_dropped: int = 0
     stdin_errors: int = 0
-    drops_by_reason: dict[str, int] = field(default_factory=dict)
-
-    def dropped(self) -> int:
-        return self.malformed + self.unknown_address + self.not_allowed
 
     def summary(self) -> str:
         return (
@@ -387,7 +383,7 @@ class Daemon:
         while not self._stop.is_set():
             try:
                 data, addr = sock.recvfrom(65536)
-            except (socket.timeout, BlockingIOError, InterruptedError):
+            except (TimeoutError, BlockingIOError, InterruptedError):
                 continue
             except OSError:
                 if self._stop.is_set():

@@ -192,7 +192,6 @@ def plot(results: dict, items: list[Item], predictor: str, path: Path) -> None:
     preds = results["handwritten"]["_predictions"][predictor]
     pairs = [(it.azimuth_deg, p.params.azimuth_deg) for it, p in zip(items, preds) if it.azimuth_deg is not None]
     truth = np.array([a for a, _ in pairs])
-    got = np.array([b for _, b in pairs])
     err = np.array([_ae(b, a) for a, b in pairs])
     fig = plt.figure(figsize=(12, 5.5))
     ax = fig.add_subplot(1, 2, 1, projection="polar")

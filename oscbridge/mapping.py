@@ -55,7 +55,6 @@ DERIVED_PARAMS = {
     "source": "the 1-based source number (integer)",
 }
 PARAMS = tuple(FIELDS) + tuple(DERIVED_PARAMS)
-INTEGER_PARAMS = ("index", "source")
 OVERRIDABLE = ("host", "port", "index_base", "max_sources", "bundle")
 TOP_KEYS = {"name", "description", "host", "port", "index_base", "max_sources", "bundle", "vars", "messages"}
 ARG_KEYS = {"param", "value", "scale", "divide", "offset", "map", "db_to_linear", "clamp", "type"}

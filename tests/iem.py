@@ -440,7 +440,7 @@ class FeedbackReceiver:
         while not self._stop.is_set():
             try:
                 data, _ = self.sock.recvfrom(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 break

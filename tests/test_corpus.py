@@ -6,7 +6,6 @@ generator's own tables, and compare with the labels.
 
 import hashlib
 import json
-import math
 import os
 import re
 import subprocess
