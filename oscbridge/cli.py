@@ -81,9 +81,14 @@ def main() -> None:
 @click.option("--allow", multiple=True, metavar="ADDR[/BITS]", help="Only take cues from these senders (repeatable).")
 @click.option("--reply-port", type=click.IntRange(1, 65535), default=None,
               help="Send /cue/ack and /cue/error to this port on the sender's host instead of its source port.")
+@click.option("--rate", "rate_hz", default=50.0, show_default=True, metavar="HZ",
+              help="Moving sources are streamed to every target at this rate.")
+@click.option("--glide", "glide_s", default=0.1, show_default=True, metavar="S",
+              help="A new cue for a moving source glides from where it is over this time.")
 @predictor_options
 def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...], sets: tuple[str, ...],
-          allow: tuple[str, ...], reply_port: int | None, predictor_kind: str, model: str | None) -> None:
+          allow: tuple[str, ...], reply_port: int | None, rate_hz: float, glide_s: float, predictor_kind: str,
+          model: str | None) -> None:
     """Run the daemon: cues over OSC (/cue s TEXT) and stdin ('N: TEXT') to every --send target."""
     from oscbridge.daemon import Daemon, ServeConfig
     from oscbridge.targets import open_targets, parse_hostport, parse_send
@@ -94,7 +99,7 @@ def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...],
         specs = [parse_send(s) for s in (sends or DEFAULT_SEND)]
         daemon_ref: list[Daemon] = []
         targets = open_targets(specs, _parse_sets(sets), lambda text: daemon_ref[0].console.warn(text))
-        config = ServeConfig(listen_addr, tcp_addr, use_stdin, tuple(allow), reply_port)
+        config = ServeConfig(listen_addr, tcp_addr, use_stdin, tuple(allow), reply_port, rate_hz, glide_s)
         daemon = Daemon(_predictor(predictor_kind, model), targets, config)
         daemon_ref.append(daemon)
         daemon.start()

@@ -30,8 +30,9 @@ from pythonosc import slip
 
 from oscbridge.cues import Cue, NotACue, Panic, looks_like_cue, parse_line, parse_message
 from oscbridge.errors import ConfigError, CueError, PortInUseError
+from oscbridge.motion import MotionPlayer
 from oscbridge.osc import Encoder, OscDecodeError, decode_packet, encode_message
-from oscbridge.params import Prediction
+from oscbridge.params import Prediction, SpatialParams
 from oscbridge.predictor import Predictor
 from oscbridge.targets import Target
 
@@ -74,6 +75,8 @@ class ServeConfig:
     use_stdin: bool = True
     allow: tuple[str, ...] = ()  # sender addresses or networks; empty = anyone who can reach us
     reply_port: int | None = None  # answer cues to this port on the sender's host, not its source port
+    motion_rate_hz: float = 50.0  # moving sources are streamed at this rate (ADM-OSC's guidance)
+    glide_s: float = 0.1  # a new cue for a moving source glides there over this time
 
 
 class Console:
@@ -200,6 +203,10 @@ class Daemon:
         self.udp_address: tuple[str, int] | None = None
         self.tcp_address: tuple[str, int] | None = None
         self._check_loops()
+        try:
+            self.player = MotionPlayer(self._send_all, config.motion_rate_hz, config.glide_s)
+        except ValueError as e:
+            raise ConfigError(f"--rate: {e}") from None
 
     # ------------------------------------------------------------------ set-up
 
@@ -256,6 +263,7 @@ class Daemon:
             self._tcp = self._bind(socket.SOCK_STREAM, self.config.tcp, "tcp")
             self.tcp_address = self._tcp.getsockname()[:2]
         self._spawn("inference", self._inference_loop)
+        self.player.start()
         self._spawn("udp", self._udp_loop)
         if self._tcp is not None:
             self._spawn("tcp", self._tcp_loop)
@@ -308,6 +316,7 @@ class Daemon:
         deadline = time.monotonic() + timeout
         for t in self._threads:
             t.join(max(0.0, deadline - time.monotonic()))
+        self.player.stop(max(0.0, deadline - time.monotonic()))
         for s in (self._udp, self._tcp):
             if s is not None:
                 s.close()
@@ -494,7 +503,8 @@ class Daemon:
                     break
             cues = [c for c in batch if isinstance(c, Cue)]
             if any(isinstance(c, Panic) for c in batch):
-                self.console.warn("panic: all motion stopped, positions held")
+                n = self.player.panic()
+                self.console.warn(f"panic: all motion stopped ({n} moving), positions held")
             if cues:
                 self._answer(cues)
 
@@ -510,18 +520,28 @@ class Daemon:
                 self._fail(cue, str(e))
                 continue
             p = p.with_source(cue.source)
-            sent = []
-            for t in self.targets:
-                try:
-                    t.send(p.source, p.params)
-                    sent.append(t)
-                except ValueError as e:  # e.g. a source beyond this target's range
-                    self._report_once(f"range:{t.label}:{p.source}", f"target {t.label}: {e}")
+            if p.motion is not None:
+                gliding = self.player.play(p.source, p.params, p.motion)
+            else:
+                self.player.hold(p.source)
+                gliding = False
+            sent = self.targets if gliding else self._send_all(p.source, p.params)
             latency_ms = (time.perf_counter() - cue.received_s) * 1000.0
             if callable(cue.reply_to):
                 cue.reply_to(ack_packet(p))
             self.counters.answered += 1
             self.console.line(summary_line(p, sent, latency_ms))
+
+    def _send_all(self, source: int, params: SpatialParams) -> list[Target]:
+        """One update to every target (from the inference or the motion thread; never blocks)."""
+        sent = []
+        for t in self.targets:
+            try:
+                t.send(source, params)
+                sent.append(t)
+            except ValueError as e:  # e.g. a source beyond this target's range
+                self._report_once(f"range:{t.label}:{source}", f"target {t.label}: {e}")
+        return sent
 
     def _fail(self, cue: Cue, reason: str) -> None:
         self.counters.errors += 1
