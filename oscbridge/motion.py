@@ -25,6 +25,8 @@ from typing import Callable
 
 from oscbridge.params import Motion, SpatialParams, wrap_azimuth
 
+SPIN_S = 0.0015  # the last stretch before a tick is waited by yielding, not sleeping
+
 
 def _lerp(a: float, b: float, u: float) -> float:
     return a + (b - a) * u
@@ -157,7 +159,12 @@ class MotionPlayer:
                 continue
             now = time.perf_counter()
             if now < next_tick:
-                time.sleep(next_tick - now)
+                # sleep overshoots by up to a few ms on a busy machine: sleep until SPIN_S before
+                # the tick, then yield-spin (sleep(0) releases the GIL) for the last stretch
+                if next_tick - now > SPIN_S:
+                    time.sleep(next_tick - now - SPIN_S)
+                while time.perf_counter() < next_tick:
+                    time.sleep(0)
                 now = time.perf_counter()
             elif now - next_tick > self.period:  # fell behind: skip to the latest tick
                 skipped = int((now - next_tick) / self.period)
