@@ -274,8 +274,7 @@ def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, pr
 
         path = Path(model) if model else DEFAULT_CHECKPOINT
         with_parser = NeuralPredictor(path, use_parser=True)
-        bare = NeuralPredictor(path, use_parser=False)
-        bare.model, bare.tokenizer = with_parser.model, with_parser.tokenizer  # one copy of the weights
+        bare = with_parser.without_parser()  # one load, one copy of the weights
         from oscbridge.encoders import load_encoder
 
         tok, bert = load_encoder(with_parser.model.config.encoder) if with_parser.model.config.encoder_sha256 else (

@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from oscbridge.params import Prediction
+from oscbridge.params import Prediction, angular_error_deg as _ae
 
 HANDWRITTEN = Path(__file__).resolve().parent / "data" / "handwritten.jsonl"
 SUBSETS = ("numeric", "long", "metaphorical", "paraphrase", "plain", "elevation", "distance", "motion")
@@ -78,10 +78,6 @@ def load_handwritten(path: Path = HANDWRITTEN) -> list[Item]:
             motion_kind=None if unreadable else (m["kind"] if m else "static"),
             end_azimuth_deg=(m or {}).get("end_azimuth_deg") if m and m.get("kind") == "line" else None))
     return out
-
-
-def _ae(a, b) -> float:
-    return abs((a - b + 180.0) % 360.0 - 180.0)
 
 
 def _dist_class(d: float) -> int:

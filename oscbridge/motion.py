@@ -17,7 +17,6 @@ tick (the latest value wins). Timetags are not used: receivers act at once.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from dataclasses import dataclass

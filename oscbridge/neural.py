@@ -7,6 +7,7 @@ overrides what the text states outright (numbers, clock positions, compass beari
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 from typing import Sequence
@@ -48,6 +49,12 @@ class NeuralPredictor:
         self._torch = torch
         self.max_tokens = self.model.config.max_tokens
         self.raw(["a warm-up cue on the left"])  # the first forward pass is slow: pay it at start, not on a cue
+
+    def without_parser(self) -> "NeuralPredictor":
+        """The same loaded model, answering without the explicit parser (for evaluation)."""
+        bare = copy.copy(self)
+        bare.use_parser, bare.name = False, "model"
+        return bare
 
     def encode(self, texts: Sequence[str]):
         enc = self.tokenizer(list(texts), padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt")

@@ -57,6 +57,11 @@ def wrap_azimuth(azimuth_deg: float) -> float:
     return a + 0.0  # turn -0.0 into 0.0
 
 
+def angular_error_deg(a, b):
+    """|a - b| the short way round, in degrees; floats or numpy arrays alike."""
+    return abs((a - b + 180.0) % 360.0 - 180.0)
+
+
 def _finite(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{name} must be a number, got {type(value).__name__}")

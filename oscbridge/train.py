@@ -34,6 +34,7 @@ from typing import Any, Callable  # noqa: E402
 import numpy as np  # noqa: E402
 
 from oscbridge.errors import ConfigError  # noqa: E402
+from oscbridge.params import angular_error_deg  # noqa: E402
 
 MOTION_INDEX = {"static": 0, "line": 1, "orbit": 2, "approach": 3, "recede": 4}
 
@@ -154,11 +155,6 @@ def compute_losses(out: dict, tg: dict, model_cfg, cfg: TrainConfig):
         "orbit": 0.2 * orbit,
     }
     return sum(parts.values()), parts
-
-
-def angular_error_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    d = np.remainder(np.asarray(a) - np.asarray(b) + 180.0, 360.0) - 180.0
-    return np.abs(d)
 
 
 class CachedSet:

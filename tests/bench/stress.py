@@ -31,6 +31,9 @@ from oscbridge.motion import MotionPlayer  # noqa: E402
 from oscbridge.params import Motion, SpatialParams  # noqa: E402
 from oscbridge.targets import Target  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from latency import pct  # noqa: E402
+
 RECEIVER = r"""
 import json, socket, sys, time
 from collections import Counter
@@ -50,11 +53,6 @@ while time.monotonic() < end:
         counts[int(address.split(b"/")[3])] += 1
 print(json.dumps(counts), flush=True)
 """
-
-
-def pct(xs: list[float], q: float) -> float:
-    s = sorted(xs)
-    return s[min(len(s) - 1, int(round(q / 100 * (len(s) - 1))))]
 
 
 def main() -> None:
