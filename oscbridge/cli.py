@@ -85,10 +85,19 @@ def main() -> None:
               help="Moving sources are streamed to every target at this rate.")
 @click.option("--glide", "glide_s", default=0.1, show_default=True, metavar="S",
               help="A new cue for a moving source glides from where it is over this time.")
+@click.option("--monitor", is_flag=True, help="Play the scene binaurally through an audio device (headphones).")
+@click.option("--device", default=None, metavar="INDEX|NAME", help="Monitor output device ('oscbridge devices' lists them).")
+@click.option("--hrtf", "hrtf_path", default=None, metavar="FILE.sofa",
+              help="Monitor HRTF set [default: hrtf/MIT_KEMAR_normal_pinna.sofa].")
+@click.option("--monitor-source", "monitor_sources", multiple=True, metavar="N=FILE.wav|N=input:CH",
+              help="What source N sounds like on the monitor [default: a test signal per source].")
+@click.option("--monitor-gain", default=-6.0, show_default=True, metavar="DB", help="Monitor master gain.")
+@click.option("--block", default=256, show_default=True, type=click.IntRange(32, 256), help="Monitor block size (frames at 48 kHz).")
 @predictor_options
 def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...], sets: tuple[str, ...],
-          allow: tuple[str, ...], reply_port: int | None, rate_hz: float, glide_s: float, predictor_kind: str,
-          model: str | None) -> None:
+          allow: tuple[str, ...], reply_port: int | None, rate_hz: float, glide_s: float, monitor: bool,
+          device: str | None, hrtf_path: str | None, monitor_sources: tuple[str, ...], monitor_gain: float,
+          block: int, predictor_kind: str, model: str | None) -> None:
     """Run the daemon: cues over OSC (/cue s TEXT) and stdin ('N: TEXT') to every --send target."""
     from oscbridge.daemon import Daemon, ServeConfig
     from oscbridge.targets import open_targets, parse_hostport, parse_send
@@ -100,11 +109,29 @@ def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...],
         daemon_ref: list[Daemon] = []
         targets = open_targets(specs, _parse_sets(sets), lambda text: daemon_ref[0].console.warn(text))
         config = ServeConfig(listen_addr, tcp_addr, use_stdin, tuple(allow), reply_port, rate_hz, glide_s)
-        daemon = Daemon(_predictor(predictor_kind, model), targets, config)
+        predictor = _predictor(predictor_kind, model)
+        mon = None
+        if monitor:
+            from oscbridge.monitor import parse_monitor_source
+            from oscbridge.monitor_proc import MonitorProcess
+
+            # the audio runs in a process of its own: the daemon's threads never hold up its callback
+            mon = MonitorProcess(device, hrtf_path, dict(parse_monitor_source(m) for m in monitor_sources),
+                                 gain_db=monitor_gain, block=block)
+            mon.open()  # exit 3 here, before anything is bound or started
+        elif device or monitor_sources or hrtf_path:
+            raise ConfigError("--device, --hrtf and --monitor-source only apply with --monitor")
+        daemon = Daemon(predictor, targets, config, monitor=mon)
         daemon_ref.append(daemon)
         daemon.start()
     except OscbridgeError as e:
         _fail(e)
+    if mon is not None:
+        try:
+            mon.start()  # last: the set-up above holds the GIL, which the audio callback needs
+        except OscbridgeError as e:
+            daemon.shutdown()
+            _fail(e)
     sys.exit(daemon.run())
 
 
@@ -213,6 +240,139 @@ def profiles_check(files: tuple[str, ...]) -> None:
     click.echo(f"ok: {len(files)} profile(s)")
 
 
+def _parse_inputs(values: tuple[str, ...]) -> dict[int, str]:
+    """--input FILE (source 1) or --input N=FILE, repeatable."""
+    out: dict[int, str] = {}
+    for item in values:
+        head, eq, tail = item.partition("=")
+        if eq and head.strip().isdigit():
+            n, path = int(head), tail
+            if not 1 <= n <= 64:
+                raise ConfigError(f"--input {item!r}: source must be within 1..64")
+        else:
+            n, path = (max(out) + 1 if out else 1), item
+        if n in out:
+            raise ConfigError(f"--input {item!r}: source {n} already has an input")
+        out[n] = path
+    return out
+
+
+@main.command()
+@click.option("--text", "texts", multiple=True, metavar="TEXT",
+              help="A cue ('N: TEXT' for source N), at time 0. Repeat for several sources.")
+@click.option("--cues", "cue_file", default=None, metavar="FILE",
+              help="A timed cue list (YAML or CSV: time, source, text[, duration]), as `oscbridge play` takes.")
+@click.option("--input", "input_specs", multiple=True, required=True, metavar="[N=]IN.wav",
+              help="A source's signal (mono or mixed to mono); N= picks the source (default 1, 2, ...).")
+@click.option("--output", "output", required=True, metavar="OUT.wav", help="The rendered file.")
+@click.option("--format", "fmt", type=click.Choice(["binaural", "stereo", "foa"]), default="binaural",
+              show_default=True, help="Binaural (HRTF), stereo (sine/cosine law) or FOA (AmbiX: ACN, SN3D).")
+@click.option("--hrtf", "hrtf_path", default=None, metavar="FILE.sofa",
+              help="HRTF set for binaural [default: hrtf/MIT_KEMAR_normal_pinna.sofa].")
+@click.option("--rate", "fs", default=48000, show_default=True, type=click.IntRange(8000, 192000), help="Output sample rate.")
+@click.option("--gain", "gain_db", default=0.0, show_default=True, metavar="DB", help="Master gain.")
+@click.option("--length", "length_s", default=None, type=click.FloatRange(0.01, 36000), metavar="S",
+              help="Output length [default: the longest input plus the reverb tail].")
+@click.option("--progress/--no-progress", default=None, help="Progress bar [default: for long files, on a terminal].")
+@predictor_options
+def render(texts: tuple[str, ...], cue_file: str | None, input_specs: tuple[str, ...], output: str, fmt: str,
+           hrtf_path: str | None, fs: int, gain_db: float, length_s: float | None, progress: bool | None,
+           predictor_kind: str, model: str | None) -> None:
+    """Render cues offline: input files placed and moved by the cues, to one binaural, stereo or FOA file."""
+    from oscbridge.bounce import TimedCue, render_file
+    from oscbridge.cues import clean_text, split_prefix
+    from oscbridge.errors import CueError
+
+    try:
+        if bool(texts) == bool(cue_file):
+            raise ConfigError("give the cues with --text TEXT (repeatable) or --cues FILE, one of the two")
+        inputs = _parse_inputs(input_specs)
+        from pathlib import Path
+
+        for n, path in inputs.items():
+            if not Path(path).is_file():
+                raise ConfigError(f"--input {path}: no such file")
+        timed: list[tuple[float, int, str, float | None]] = []
+        if cue_file:
+            from oscbridge.timeline import load_cues
+
+            timed = [(c.time_s, c.source, c.text, c.duration_s) for c in load_cues(Path(cue_file))]
+        else:
+            for raw in texts:
+                try:
+                    source, text = split_prefix(raw.strip())
+                    timed.append((0.0, source, clean_text(text), None))
+                except CueError as e:
+                    raise ConfigError(f"--text {raw!r}: {e}") from None
+        predictor = _predictor(predictor_kind, model)
+        try:
+            preds = predictor.predict([t[2] for t in timed])
+        except CueError as e:
+            raise ConfigError(f"cue not readable: {e}") from None
+        cues = []
+        for (time_s, source, text, duration), p in zip(timed, preds):
+            motion = p.motion
+            if motion is not None and duration is not None:
+                import dataclasses
+
+                motion = dataclasses.replace(motion, duration_s=duration)
+            cues.append(TimedCue(time_s, source, p.params, motion))
+            moving = f", {motion.kind} over {motion.duration_s:g} s" if motion is not None else ""
+            click.echo(f"{time_s:8.2f}s [{source}] az {p.params.azimuth_deg:+.0f} el {p.params.elevation_deg:+.0f} "
+                       f"dist {p.params.distance_m:.1f} m{moving}  \"{text}\"", err=True)
+        summary = render_file(inputs, cues, output, fmt, fs, hrtf_path, gain_db, length_s, progress)
+    except OscbridgeError as e:
+        _fail(e)
+    clip = "  (clipped: lower --gain)" if summary["peak_dbfs"] > 0 else ""
+    click.echo(f"{output}: {summary['seconds']:.2f} s, {summary['channels']} channels {fmt}, peak "
+               f"{summary['peak_dbfs']:.1f} dBFS{clip}; rendered {summary['realtime_factor']:.0f}x real time", err=True)
+
+
+def _evaluate_render(hrtfs: tuple[str, ...], step_deg: float, reverb: bool, out: str, seed: int) -> None:
+    import json
+    from pathlib import Path
+
+    import numpy as np
+
+    from oscbridge.bounce import binaural_render_fn
+    from oscbridge.hrtf import DEFAULT_HRTF, Hrtf
+    from oscbridge.localize import closed_loop
+
+    fs = 48000
+    azimuths = [float(a) for a in np.arange(0.0, 360.0, step_deg)]
+    results = {}
+    click.echo(f"closed loop: noise rendered {'with reverb' if reverb else 'dry'} at {len(azimuths)} azimuths "
+               f"(every {step_deg:g} deg, elevation 0); lateral angle from the ears' ITD (GCC-PHAT) and ILD")
+    click.echo(f"{'HRTF':40s} {'mean':>7s} {'p90':>7s} {'max':>7s}  worst az  L/R swaps")
+    try:
+        for path in hrtfs or (str(DEFAULT_HRTF),):
+            h = Hrtf.load(path, fs)
+            r = closed_loop(binaural_render_fn(h, reverb), azimuths, fs, seed=seed)
+            sm = r["summary"]
+            results[h.name] = r
+            click.echo(f"{h.name:40s} {sm['mean_abs_error_deg']:6.2f}° {sm['p90_abs_error_deg']:6.2f}° "
+                       f"{sm['max_abs_error_deg']:6.2f}°  {sm['worst_azimuth_deg']:+7.1f}  {sm['lr_swaps']:>9d}")
+    except OscbridgeError as e:
+        _fail(e)
+    Path(out).write_text(json.dumps({"mode": "render", "reverb": reverb, "results": results}, indent=1))
+    click.echo(f"metrics: {out}", err=True)
+
+
+@main.command()
+def devices() -> None:
+    """List the audio output devices (for serve --monitor --device)."""
+    from oscbridge.monitor import list_output_devices
+
+    try:
+        rows = list_output_devices()
+    except OscbridgeError as e:
+        _fail(e)
+    if not rows:
+        click.echo("no audio output devices (is a sound server such as JACK running?)")
+    for index, name, channels, default in rows:
+        click.echo(f"{'*' if default else ' '} {index:3d}  {name}  ({channels} out)")
+
+
 @main.command()
 @click.option("--out", "out", default="models/oscbridge-minilm.pt", show_default=True, help="Checkpoint to write.")
 @click.option("--n-train", default=60000, show_default=True, help="Synthetic training cues.")
@@ -257,11 +417,25 @@ def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, se
 @click.option("--probe-n", default=6000, show_default=True, help="Synthetic training cues that fit the linear probe.")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--handwritten", "handwritten", default=None, metavar="JSONL", help="Hand-written set [default: the shipped one].")
+@click.option("--render", "render_mode", is_flag=True,
+              help="Closed-loop check of the binaural renderer instead: render noise around the head, estimate "
+                   "the lateral angle from the ears' ITD (GCC-PHAT) and ILD, report the error.")
+@click.option("--hrtf", "hrtfs", multiple=True, metavar="FILE.sofa",
+              help="With --render: HRTF sets to check (repeatable) [default: the shipped MIT KEMAR].")
+@click.option("--step", "step_deg", default=5.0, show_default=True, help="With --render: azimuth grid step (degrees).")
+@click.option("--reverb", is_flag=True, help="With --render: render with the default reverb (wet 0.2) instead of dry.")
 def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, probe_n: int, seed: int,
-             handwritten: str | None) -> None:
-    """The paper's metrics and ours for keyword rule, linear probe, model and model+parser."""
+             handwritten: str | None, render_mode: bool, hrtfs: tuple[str, ...], step_deg: float, reverb: bool) -> None:
+    """The paper's metrics and ours for keyword rule, linear probe, model and model+parser
+    (or, with --render, the closed-loop localisation check of the binaural renderer)."""
     import json
     from pathlib import Path
+
+    if render_mode:
+        _evaluate_render(hrtfs, step_deg, reverb, out, seed)
+        return
+    if hrtfs:
+        _fail(ConfigError("--hrtf applies with --render"))
 
     from oscbridge import corpus
     from oscbridge import evaluate as ev
@@ -298,3 +472,76 @@ def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, pr
     clean = {s: {k: v for k, v in subs.items() if not k.startswith("_")} for s, subs in results.items()}
     Path(out).write_text(json.dumps({"model": str(path), "meta": with_parser.meta.get("best"), "results": clean}, indent=1))
     click.echo(f"metrics: {out}", err=True)
+
+
+@main.command()
+@click.argument("cues", metavar="CUES")
+@click.option("--send", "sends", multiple=True, metavar="PROFILE[@HOST:PORT]",
+              help="A target; repeat for several. PROFILE is a name from mappings/ or a YAML path. [default: adm-osc]")
+@click.option("--set", "sets", multiple=True, metavar="PROFILE.KEY=VALUE",
+              help="Override a profile setting or var, e.g. --set reaper-iem.fx=2.")
+@click.option("--follow-reaper", "follow", default=None, metavar="HOST:PORT",
+              help="Follow REAPER's transport: listen here for its OSC feedback (/time, /play, /stop). "
+                   "Without it the cues play on the wall clock.")
+@click.option("--start", "start", default=None, metavar="TIME",
+              help="Wall clock only: start from this time (seconds or MM:SS.s); earlier cues are chased.")
+@click.option("--rate", "rate_hz", default=50.0, show_default=True, metavar="HZ",
+              help="Moving sources are streamed to every target at this rate.")
+@click.option("--glide", "glide_s", default=0.1, show_default=True, metavar="S",
+              help="A new cue for a moving source glides from where it is over this time.")
+@click.option("--dry-run", is_flag=True, help="Print the schedule with the predicted parameters; send nothing.")
+@predictor_options
+def play(cues: str, sends: tuple[str, ...], sets: tuple[str, ...], follow: str | None, start: str | None,
+         rate_hz: float, glide_s: float, dry_run: bool, predictor_kind: str, model: str | None) -> None:
+    """Play a cue list (YAML or CSV: time, source, text[, duration]) on the wall clock or REAPER's playhead."""
+    from pathlib import Path
+
+    from oscbridge import timeline as tl
+    from oscbridge.targets import open_targets, parse_hostport, parse_send
+
+    player_ref: list[tl.TimelinePlayer] = []
+
+    def report(text: str) -> None:
+        if player_ref:
+            player_ref[0].console.warn(text)
+        else:
+            click.echo(f"oscbridge: {text}", err=True)
+
+    try:
+        entries = tl.load_cues(Path(cues))
+        listen = parse_hostport(follow, "--follow-reaper") if follow else None
+        if listen is not None and start is not None:
+            raise ConfigError("--start is for wall-clock playback; with --follow-reaper REAPER's playhead decides")
+        try:
+            start_s = tl.parse_time(start, "--start") if start is not None else 0.0
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
+        specs = [parse_send(s) for s in (sends or DEFAULT_SEND)]
+        targets = open_targets(specs, _parse_sets(sets), report)
+        if listen is not None:
+            tl.check_loops(listen, targets)
+        predictor = _predictor(predictor_kind, model)
+        schedule, problems = tl.plan(entries, predictor)
+    except OscbridgeError as e:
+        _fail(e)
+    for problem in problems:
+        click.echo(f"oscbridge: {problem}", err=True)
+    if not schedule:
+        click.echo("oscbridge: error: no cue left to play", err=True)
+        sys.exit(1)
+    if dry_run:
+        for t in targets:
+            t.close()
+        clock = f"REAPER's playhead (feedback on {listen[0]}:{listen[1]})" if listen else "the wall clock"
+        click.echo(f"oscbridge: dry run: {len(schedule)} cues on {clock}, predictor {predictor.name}; "
+                   f"would send to {', '.join(t.label for t in targets)}", err=True)
+        for cue in sorted(schedule, key=lambda c: c.time_s):
+            click.echo(tl.describe(cue))
+        sys.exit(1 if problems else 0)
+    try:
+        player = tl.TimelinePlayer(schedule, targets, tl.PlayConfig(listen, start_s, rate_hz, glide_s))
+        player_ref.append(player)
+        player.start()
+    except OscbridgeError as e:
+        _fail(e)
+    sys.exit(player.run() or (1 if problems else 0))

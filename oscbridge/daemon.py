@@ -18,22 +18,29 @@ import ipaddress
 import json
 import queue
 import selectors
-import signal
 import socket
 import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
 from pythonosc import slip
 
-from oscbridge.cues import Cue, NotACue, Panic, looks_like_cue, parse_line, parse_message
+from oscbridge.cues import (
+    Cue,
+    NotACue,
+    Panic,
+    looks_like_cue,
+    parse_line,
+    parse_message,
+)
 from oscbridge.errors import ConfigError, CueError, PortInUseError
 from oscbridge.motion import MotionPlayer
 from oscbridge.osc import Encoder, OscDecodeError, decode_packet, encode_message
 from oscbridge.params import Prediction, SpatialParams
 from oscbridge.predictor import Predictor
+from oscbridge.runloop import run_until_signalled
 from oscbridge.targets import Target
 
 QUEUE_SIZE = 1024
@@ -44,6 +51,10 @@ MAX_TCP_FRAME = 65536
 
 _ACK = Encoder("/cue/ack", "isffffffffss")
 _ERR = Encoder("/cue/error", "is")
+
+
+if TYPE_CHECKING:
+    from oscbridge.monitor_proc import MonitorProcess as Monitor
 
 
 @dataclass
@@ -187,8 +198,10 @@ class Daemon:
         config: ServeConfig,
         out: TextIO | None = None,
         err: TextIO | None = None,
+        monitor: Monitor | None = None,
     ):
         self.predictor = predictor
+        self.monitor = monitor
         self.targets = targets
         self.config = config
         self.counters = Counters()
@@ -277,6 +290,10 @@ class Daemon:
             where += f" and tcp://{self.tcp_address[0]}:{self.tcp_address[1]} (SLIP)"
         sends = ", ".join(t.label for t in self.targets)
         self.console.warn(f"{where}; predictor {self.predictor.name}; sending to {sends}")
+        if self.monitor is not None:
+            self.monitor.warn = self.console.warn
+            self.console.warn(f"monitor: binaural on {self.monitor.device_name}, {self.monitor.block} frames at "
+                              f"{self.monitor.fs} Hz, sources 1..{self.monitor.voices} audible")
         if self.config.use_stdin:
             self.console.warn("type a cue and press Enter ('2: a violin at 10 o'clock, 3 metres'); Ctrl-C stops")
 
@@ -289,29 +306,15 @@ class Daemon:
 
     def run(self) -> int:
         """Serve until SIGINT/SIGTERM (or ``stop()``). Returns the exit code."""
-        interrupts = {"n": 0}
-
-        def on_signal(signum: int, frame: object) -> None:
-            interrupts["n"] += 1
-            if interrupts["n"] > 1:  # a second Ctrl-C forces
-                raise SystemExit(130)
-            self._stop.set()
-
-        old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            while not self._stop.wait(TICK_S):
-                pass
-        finally:
-            for s, h in old.items():
-                signal.signal(s, h)
-            self.shutdown()
-        return 0
+        return run_until_signalled(self._stop, self.shutdown, TICK_S)
 
     def stop(self) -> None:
         self._stop.set()
 
     def shutdown(self, timeout: float = 0.5) -> None:
-        """Ordered: stop flag, readers and inference joined, sockets closed, final counters."""
+        """Ordered: audio stopped, stop flag, readers and inference joined, sockets closed, final counters."""
+        if self.monitor is not None:
+            self.monitor.close()  # first: what follows holds the GIL, which the audio callback needs
         self._stop.set()
         deadline = time.monotonic() + timeout
         for t in self._threads:
@@ -322,6 +325,8 @@ class Daemon:
                 s.close()
         for target in self.targets:
             target.close()
+        if self.monitor is not None:
+            self.console.warn(self.monitor.summary())
         self.console.warn(f"stopped: {self.counters.summary()}")
         self.console.close()
 
@@ -541,6 +546,8 @@ class Daemon:
                 sent.append(t)
             except ValueError as e:  # e.g. a source beyond this target's range
                 self._report_once(f"range:{t.label}:{source}", f"target {t.label}: {e}")
+        if self.monitor is not None:
+            self.monitor.update(source, params)
         return sent
 
     def _fail(self, cue: Cue, reason: str) -> None:

@@ -330,6 +330,7 @@ class JackServer:
         self.proc = proc
         self.log = log
         self.owned = False  # True once we know the server under this name is this jackd
+        self.realtime = False
 
     def stop(self) -> None:
         """Stop jackd (SIGTERM, it exits in ~20 ms) and remove its leftovers in /dev/shm.
@@ -346,13 +347,24 @@ class JackServer:
                     p.unlink()
 
 
+def _can_realtime() -> bool:
+    """Whether this process may use SCHED_FIFO (root, or an rtprio limit), as jackd -R needs."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+    except (PermissionError, OSError, AttributeError):
+        return False
+    os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+    return True
+
+
 def _jack_running(name: str, env: dict) -> bool:
     r = subprocess.run(["jack_wait", "-c", "-s", name], env=env, stdin=subprocess.DEVNULL,
                        capture_output=True, text=True, timeout=10)
     return r.stdout.strip().endswith("running") and "not running" not in r.stdout
 
 
-def start_jackd(stack: contextlib.ExitStack, env: dict, log: Path, timeout: float = 10.0) -> JackServer:
+def start_jackd(stack: contextlib.ExitStack, env: dict, log: Path, timeout: float = 10.0,
+                realtime: bool = False, monitor_ports: bool = False) -> JackServer:
     """Start a private jackd (dummy backend, 48 kHz, 256 frames) under a server name of our own.
 
     Sets ``JACK_DEFAULT_SERVER`` in ``env`` for the clients.  The names come from a small fixed pool
@@ -360,6 +372,12 @@ def start_jackd(stack: contextlib.ExitStack, env: dict, log: Path, timeout: floa
     entry of its shared server table for the *same* name, so unique names would fill the table
     (8 entries) after a few crashed runs and then every jackd of this user fails with "Too many
     servers already active".  A name whose server is running (another test) is skipped.
+
+    ``realtime=True`` runs jackd in realtime mode (``-R``: its process thread and its clients'
+    process threads get SCHED_FIFO, as on a musician's machine); where the system refuses
+    realtime scheduling jackd runs without it and ``JackServer.realtime`` says so.
+    ``monitor_ports=True`` gives the dummy driver ``system:monitor_N`` output ports that carry
+    what is played to ``system:playback_N`` (a recorder can be connected before any player).
     """
     env["JACK_NO_AUDIO_RESERVATION"] = "1"
     env["JACK_NO_START_SERVER"] = "1"
@@ -370,11 +388,13 @@ def start_jackd(stack: contextlib.ExitStack, env: dict, log: Path, timeout: floa
             continue
         with log.open("ab") as f:
             f.write(f"=== jackd -n {name}\n".encode())
+        rt = ["-R", "-P", "70"] if realtime and _can_realtime() else ["--no-realtime"]
         proc = _popen_logged(
-            ["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "256"],
+            ["jackd", "-n", name, *rt, "-d", "dummy", "-r", "48000", "-p", "256", *(["-m"] if monitor_ports else [])],
             log, env=env, preexec_fn=_die_with_parent,
         )
         server = JackServer(name, proc, log)
+        server.realtime = rt[0] == "-R"
         stack.callback(server.stop)
         deadline = time.monotonic() + timeout
         while proc.poll() is None and time.monotonic() < deadline:

@@ -150,17 +150,13 @@ class OscDump:
         self.close()
 
 
-class DaemonProcess:
-    """``python -m oscbridge serve ...`` as a real process on an OS-assigned port."""
+class OscbridgeProcess:
+    """``python -m oscbridge ARGS...`` as a real process, its output collected line by line as it comes."""
 
-    def __init__(self, *args: str, stdin: bool = False, listen: str = "127.0.0.1:0", env: dict | None = None,
-                 predictor: str = "keyword"):
-        """``predictor="keyword"`` (deterministic rules) unless a test is about the model itself."""
-        cmd = [sys.executable, "-m", "oscbridge", "serve", "--listen", listen, "--predictor", predictor, *args]
-        if not stdin:
-            cmd.append("--no-stdin")
+    def __init__(self, *args: str, stdin: bool = False, env: dict | None = None):
         self.proc = subprocess.Popen(
-            cmd, cwd=REPO, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "oscbridge", *args], cwd=REPO,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, encoding="utf-8", env={**os.environ, **(env or {})},
         )
         self.stdout_lines: list[str] = []
@@ -170,14 +166,6 @@ class DaemonProcess:
                        for stream, sink in ((self.proc.stdout, self.stdout_lines), (self.proc.stderr, self.stderr_lines))]
         for t in self._pumps:
             t.start()
-        try:
-            line = self.wait_line(r"listening on udp://([\d.]+):(\d+)", stream="stderr", timeout=20)
-        except AssertionError:
-            self.close()
-            raise
-        m = re.search(r"listening on udp://([\d.]+):(\d+)", line)
-        assert m is not None
-        self.host, self.port = m.group(1), int(m.group(2))
 
     def _pump(self, stream, sink: list[str]) -> None:
         for line in stream:
@@ -214,17 +202,6 @@ class DaemonProcess:
                     )
                 self._cond.wait(min(left, 0.1))
 
-    def send_cue(self, text: str, source: int | None = None) -> None:
-        if source is None:
-            oscsend(self.port, "/cue", "s", text)
-        else:
-            oscsend(self.port, "/cue", "is", source, text)
-
-    def type_line(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 5.0) -> tuple[int, float]:
         """Signal the daemon; return (exit code, seconds it took to exit)."""
         t0 = time.monotonic()
@@ -248,11 +225,42 @@ class DaemonProcess:
             t.join(2)
         close_pipes(self.proc)
 
-    def __enter__(self) -> "DaemonProcess":
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class DaemonProcess(OscbridgeProcess):
+    """``python -m oscbridge serve ...`` on an OS-assigned port."""
+
+    def __init__(self, *args: str, stdin: bool = False, listen: str = "127.0.0.1:0", env: dict | None = None,
+                 predictor: str = "keyword"):
+        """``predictor="keyword"`` (deterministic rules) unless a test is about the model itself."""
+        cmd = ["serve", "--listen", listen, "--predictor", predictor, *args]
+        if not stdin:
+            cmd.append("--no-stdin")
+        super().__init__(*cmd, stdin=stdin, env=env)
+        try:
+            line = self.wait_line(r"listening on udp://([\d.]+):(\d+)", stream="stderr", timeout=20)
+        except AssertionError:
+            self.close()
+            raise
+        m = re.search(r"listening on udp://([\d.]+):(\d+)", line)
+        assert m is not None
+        self.host, self.port = m.group(1), int(m.group(2))
+
+    def send_cue(self, text: str, source: int | None = None) -> None:
+        if source is None:
+            oscsend(self.port, "/cue", "s", text)
+        else:
+            oscsend(self.port, "/cue", "is", source, text)
+
+    def type_line(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
 
 
 class UdpSink:
