@@ -109,6 +109,13 @@ def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...],
         daemon_ref: list[Daemon] = []
         targets = open_targets(specs, _parse_sets(sets), lambda text: daemon_ref[0].console.warn(text))
         config = ServeConfig(listen_addr, tcp_addr, use_stdin, tuple(allow), reply_port, rate_hz, glide_s)
+        if monitor and predictor_kind == "model":
+            import os
+
+            import torch
+
+            # leave one core to the audio process: on 2 cores, two inference threads starve it
+            torch.set_num_threads(max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1)))
         predictor = _predictor(predictor_kind, model)
         mon = None
         if monitor:

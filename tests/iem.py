@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 import shutil
 import signal
@@ -345,6 +346,30 @@ class JackServer:
             for p in Path("/dev/shm").glob(f"jack*_{self.name}_*"):
                 with contextlib.suppress(OSError):
                     p.unlink()
+
+
+def server_xruns(log: Path) -> dict[str, int]:
+    """jackd's own account of each missed deadline, by cause.
+
+    jackd logs a missed cycle as: an optional "JackTimedDriver::Process XRun = N usec" (the dummy
+    driver's timer woke N us late: the cycle started late for every client), then one line per
+    client that was not finished ("state = Triggered": not yet woken; "state = Running": still
+    processing), then "Process error". A cycle where our client was still running although the
+    driver was on time is a glitch of our making ("ours").
+    """
+    counts = {"driver": 0, "ours": 0, "ours_after_late_driver": 0, "triggered": 0}
+    driver_late = False
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if "JackTimedDriver::Process XRun" in line:
+            counts["driver"] += 1
+            driver_late = True
+        elif re.search(r"client = PortAudio\S* was not finished, state = Running", line):
+            counts["ours_after_late_driver" if driver_late else "ours"] += 1
+        elif re.search(r"client = PortAudio\S* was not finished, state = Triggered", line):
+            counts["triggered"] += 1
+        elif "Process error" in line:
+            driver_late = False
+    return counts
 
 
 def _can_realtime() -> bool:
