@@ -63,6 +63,47 @@ def predictor_options(f):
     return f
 
 
+def monitor_options(f):
+    """The binaural monitor's options (serve and play)."""
+    for opt in reversed([
+        click.option("--monitor", is_flag=True, help="Play the scene binaurally through an audio device (headphones)."),
+        click.option("--device", default=None, metavar="INDEX|NAME", help="Monitor output device ('oscbridge devices' lists them)."),
+        click.option("--hrtf", "hrtf_path", default=None, metavar="FILE.sofa",
+                     help="Monitor HRTF set [default: hrtf/MIT_KEMAR_normal_pinna.sofa]."),
+        click.option("--monitor-source", "monitor_sources", multiple=True, metavar="N=FILE.wav|N=input:CH",
+                     help="What source N sounds like on the monitor [default: a test signal per source]."),
+        click.option("--monitor-gain", default=-6.0, show_default=True, metavar="DB", help="Monitor master gain."),
+        click.option("--block", default=256, show_default=True, type=click.IntRange(32, 256),
+                     help="Monitor block size (frames at 48 kHz)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _open_monitor(monitor: bool, device: str | None, hrtf_path: str | None, monitor_sources: tuple[str, ...],
+                  monitor_gain: float, block: int, predictor_kind: str):
+    """The monitor process, its device open (exit 3 here, before anything starts), or None."""
+    if not monitor:
+        if device or monitor_sources or hrtf_path:
+            raise ConfigError("--device, --hrtf and --monitor-source only apply with --monitor")
+        return None
+    if predictor_kind == "model":
+        import os
+
+        import torch
+
+        # leave one core to the audio process: on 2 cores, two inference threads starve it
+        torch.set_num_threads(max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1)))
+    from oscbridge.monitor import parse_monitor_source
+    from oscbridge.monitor_proc import MonitorProcess
+
+    # the audio runs in a process of its own: the daemon's threads never hold up its callback
+    mon = MonitorProcess(device, hrtf_path, dict(parse_monitor_source(m) for m in monitor_sources),
+                         gain_db=monitor_gain, block=block)
+    mon.open()
+    return mon
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="oscbridge")
 def main() -> None:
@@ -85,14 +126,7 @@ def main() -> None:
               help="Moving sources are streamed to every target at this rate.")
 @click.option("--glide", "glide_s", default=0.1, show_default=True, metavar="S",
               help="A new cue for a moving source glides from where it is over this time.")
-@click.option("--monitor", is_flag=True, help="Play the scene binaurally through an audio device (headphones).")
-@click.option("--device", default=None, metavar="INDEX|NAME", help="Monitor output device ('oscbridge devices' lists them).")
-@click.option("--hrtf", "hrtf_path", default=None, metavar="FILE.sofa",
-              help="Monitor HRTF set [default: hrtf/MIT_KEMAR_normal_pinna.sofa].")
-@click.option("--monitor-source", "monitor_sources", multiple=True, metavar="N=FILE.wav|N=input:CH",
-              help="What source N sounds like on the monitor [default: a test signal per source].")
-@click.option("--monitor-gain", default=-6.0, show_default=True, metavar="DB", help="Monitor master gain.")
-@click.option("--block", default=256, show_default=True, type=click.IntRange(32, 256), help="Monitor block size (frames at 48 kHz).")
+@monitor_options
 @predictor_options
 def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...], sets: tuple[str, ...],
           allow: tuple[str, ...], reply_port: int | None, rate_hz: float, glide_s: float, monitor: bool,
@@ -109,33 +143,18 @@ def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...],
         daemon_ref: list[Daemon] = []
         targets = open_targets(specs, _parse_sets(sets), lambda text: daemon_ref[0].console.warn(text))
         config = ServeConfig(listen_addr, tcp_addr, use_stdin, tuple(allow), reply_port, rate_hz, glide_s)
-        if monitor and predictor_kind == "model":
-            import os
-
-            import torch
-
-            # leave one core to the audio process: on 2 cores, two inference threads starve it
-            torch.set_num_threads(max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1)))
+        mon = _open_monitor(monitor, device, hrtf_path, monitor_sources, monitor_gain, block, predictor_kind)
         predictor = _predictor(predictor_kind, model)
-        mon = None
-        if monitor:
-            from oscbridge.monitor import parse_monitor_source
-            from oscbridge.monitor_proc import MonitorProcess
-
-            # the audio runs in a process of its own: the daemon's threads never hold up its callback
-            mon = MonitorProcess(device, hrtf_path, dict(parse_monitor_source(m) for m in monitor_sources),
-                                 gain_db=monitor_gain, block=block)
-            mon.open()  # exit 3 here, before anything is bound or started
-        elif device or monitor_sources or hrtf_path:
-            raise ConfigError("--device, --hrtf and --monitor-source only apply with --monitor")
         daemon = Daemon(predictor, targets, config, monitor=mon)
         daemon_ref.append(daemon)
         daemon.start()
     except OscbridgeError as e:
+        if "mon" in locals() and mon is not None:
+            mon.close()
         _fail(e)
     if mon is not None:
         try:
-            mon.start()  # last: the set-up above holds the GIL, which the audio callback needs
+            mon.start()  # sound once the daemon is ready for cues
         except OscbridgeError as e:
             daemon.shutdown()
             _fail(e)
@@ -497,9 +516,12 @@ def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, pr
 @click.option("--glide", "glide_s", default=0.1, show_default=True, metavar="S",
               help="A new cue for a moving source glides from where it is over this time.")
 @click.option("--dry-run", is_flag=True, help="Print the schedule with the predicted parameters; send nothing.")
+@monitor_options
 @predictor_options
 def play(cues: str, sends: tuple[str, ...], sets: tuple[str, ...], follow: str | None, start: str | None,
-         rate_hz: float, glide_s: float, dry_run: bool, predictor_kind: str, model: str | None) -> None:
+         rate_hz: float, glide_s: float, dry_run: bool, monitor: bool, device: str | None, hrtf_path: str | None,
+         monitor_sources: tuple[str, ...], monitor_gain: float, block: int, predictor_kind: str,
+         model: str | None) -> None:
     """Play a cue list (YAML or CSV: time, source, text[, duration]) on the wall clock or REAPER's playhead."""
     from pathlib import Path
 
@@ -546,9 +568,16 @@ def play(cues: str, sends: tuple[str, ...], sets: tuple[str, ...], follow: str |
             click.echo(tl.describe(cue))
         sys.exit(1 if problems else 0)
     try:
-        player = tl.TimelinePlayer(schedule, targets, tl.PlayConfig(listen, start_s, rate_hz, glide_s))
+        mon = _open_monitor(monitor, device, hrtf_path, monitor_sources, monitor_gain, block, "keyword")
+        player = tl.TimelinePlayer(schedule, targets, tl.PlayConfig(listen, start_s, rate_hz, glide_s), monitor=mon)
         player_ref.append(player)
         player.start()
+        if mon is not None:
+            mon.start()
     except OscbridgeError as e:
+        if player_ref:
+            player_ref[0].shutdown()
+        elif "mon" in locals() and mon is not None:
+            mon.close()
         _fail(e)
     sys.exit(player.run() or (1 if problems else 0))

@@ -503,8 +503,9 @@ class Output:
     """The real ``Actions``: every target gets each cue; a ``MotionPlayer`` streams motion."""
 
     def __init__(self, targets: list[Target], rate_hz: float, glide_s: float,
-                 line: Callable[[str], None], warn: Callable[[str], None]):
+                 line: Callable[[str], None], warn: Callable[[str], None], monitor: Any = None):
         self.targets = targets
+        self.monitor = monitor  # the binaural monitor (oscbridge.monitor_proc.MonitorProcess) or None
         self._line = line
         self._warn = warn
         self._reported: set[str] = set()
@@ -525,6 +526,8 @@ class Output:
                 if key not in self._reported:
                     self._reported.add(key)
                     self._warn(f"target {t.label}: {e} (reported once)")
+        if self.monitor is not None:
+            self.monitor.update(source, params)
         return sent
 
     def _report(self, verb: str, cue: ScheduledCue, sent: Iterable[Target], note: str) -> None:
@@ -625,7 +628,7 @@ class TimelinePlayer:
     """Plays a schedule to its targets, on the wall clock or following REAPER, until done or stopped."""
 
     def __init__(self, cues: list[ScheduledCue], targets: list[Target], config: PlayConfig,
-                 out: TextIO | None = None, err: TextIO | None = None):
+                 out: TextIO | None = None, err: TextIO | None = None, monitor: Any = None):
         from oscbridge.daemon import Console, Counters
 
         self.config = config
@@ -635,7 +638,10 @@ class TimelinePlayer:
         self.cursor = Cursor(cues)
         if config.follow is not None:
             check_loops(config.follow, targets)
-        self.output = Output(targets, config.rate_hz, config.glide_s, self.console.line, self.console.warn)
+        self.monitor = monitor
+        if monitor is not None:
+            monitor.warn = self.console.warn
+        self.output = Output(targets, config.rate_hz, config.glide_s, self.console.line, self.console.warn, monitor)
         self.transport = Transport(self.cursor, self.output)
         self._stop = threading.Event()
         self.finished = False  # the wall-clock run reached its end
@@ -673,7 +679,9 @@ class TimelinePlayer:
         self._stop.set()
 
     def shutdown(self, timeout: float = 0.5) -> None:
-        """Ordered: stop flag, worker joined, motion stopped, sockets closed, final line."""
+        """Ordered: audio stopped, stop flag, worker joined, motion stopped, sockets closed, final line."""
+        if self.monitor is not None:
+            self.monitor.close()  # first: the sound stops when the show does
         self._stop.set()
         deadline = time.monotonic() + timeout
         if self._worker is not None:
@@ -686,6 +694,8 @@ class TimelinePlayer:
         tr = self.transport
         how = "done" if self.finished else "stopped"
         extra = f", {tr.chased} chased, {tr.seeks} seeks" if self.config.follow is not None else ""
+        if self.monitor is not None:
+            self.console.warn(self.monitor.summary())
         self.console.warn(f"{how}: {tr.fired} fired{extra} ({len(self.cursor.cues)} cues in the list)")
         self.console.close()
 

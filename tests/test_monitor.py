@@ -126,3 +126,13 @@ def test_devices_lists_none_without_a_server():
     r = subprocess.run([sys.executable, "-m", "oscbridge", "devices"], cwd=REPO, capture_output=True, text=True,
                        timeout=60, env={**os.environ, **NO_AUDIO_ENV})
     assert r.returncode == 0 and "no audio output devices" in r.stdout
+
+
+def test_play_monitor_without_an_audio_device_exits_3(tmp_path):
+    cues = tmp_path / "cues.csv"
+    cues.write_text("time,source,text\n0,1,a dog on the left\n")
+    r = subprocess.run([sys.executable, "-m", "oscbridge", "play", str(cues), "--monitor", "--predictor", "keyword",
+                        "--send", "adm-osc@127.0.0.1:9"], cwd=REPO, capture_output=True, text=True, timeout=60,
+                       env={**os.environ, **NO_AUDIO_ENV})
+    assert r.returncode == 3, r.stderr
+    assert "libportaudio2" in r.stderr.strip().splitlines()[-1]

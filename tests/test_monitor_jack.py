@@ -21,7 +21,7 @@ import pytest
 import soundfile as sf
 from ears import ild_db, itd_s
 from iem import server_xruns, start_jackd
-from peers import DaemonProcess, UdpSink, require_tools
+from peers import DaemonProcess, OscbridgeProcess, UdpSink, require_tools
 
 pytestmark = pytest.mark.peers
 
@@ -129,3 +129,37 @@ def test_monitor_on_jack_follows_the_cues(tmp_path):
         print(f"GLITCHES: {own} of the monitor's own, {xruns} xruns reported by PortAudio, "
               f"{server['driver']} deadlines missed by the JACK driver itself")
         assert own <= 6 + 2 * server["driver"], (line, server)
+
+
+def test_play_monitor_on_jack_follows_the_cue_list(tmp_path):
+    """`oscbridge play CUES --monitor`: a cue list auditioned on headphones (here: JACK, recorded)."""
+    require_tools("jackd", "jack_wait", "jack_lsp", "jack_rec")
+    cues = tmp_path / "cues.yaml"
+    # the last cue lasts 2 s: a wall-clock run ends when it does
+    cues.write_text("- {time: 0.0, text: a dog barks on the left}\n"
+                    "- {time: 2.0, text: a dog barks on the right, duration: 2}\n")
+    with contextlib.ExitStack() as stack:
+        env = dict(os.environ)
+        start_jackd(stack, env, tmp_path / "jackd.log", realtime=True, monitor_ports=True)
+        wav = tmp_path / "play.wav"
+        rec = subprocess.Popen(["jack_rec", "-f", str(wav), "-d", "10", "system:monitor_1", "system:monitor_2"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stack.callback(rec.kill)
+        wait_connected(env, "system:monitor_1")
+        t_rec = time.monotonic()
+        sink = stack.enter_context(UdpSink())
+        play = OscbridgeProcess("play", str(cues), "--monitor", "--predictor", "keyword",
+                                "--send", f"adm-osc@127.0.0.1:{sink.port}", env=env)
+        stack.callback(play.close)
+        line = play.wait_line(r"fire\s+\[1\] az\s+\+90", stream="stdout", timeout=30)
+        t0 = time.monotonic() - t_rec  # the first cue fired (within a few ms)
+        assert play.proc.wait(20) == 0
+        summary = next((x for x in play.stderr_lines if "monitor:" in x and "blocks" in x), None)
+        assert summary is not None, play.stderr_lines[-5:]
+        rec.wait(20)
+        x, fs = sf.read(str(wav), dtype="float32", always_2d=True)
+        left = x[int((t0 + 0.4) * fs) : int((t0 + 1.6) * fs)]
+        right = x[int((t0 + 2.4) * fs) : int((t0 + 3.4) * fs)]
+        print(line, summary)
+        assert ild_db(left[:, 0], left[:, 1]) > 2 and itd_s(left[:, 0], left[:, 1], fs) > 2e-4
+        assert ild_db(right[:, 0], right[:, 1]) < -2 and itd_s(right[:, 0], right[:, 1], fs) < -2e-4
