@@ -87,6 +87,13 @@ class _SourceState:
         self.params = c.params
 
 
+def output_frames(inputs: dict[int, np.ndarray], fs: int, length_s: float | None, reverb: bool) -> int:
+    """The render's length: ``length_s``, or the longest input plus the reverb tail."""
+    if length_s is not None:
+        return int(round(length_s * fs))
+    return max(len(x) for x in inputs.values()) + (int(REVERB_LENGTH_S * fs) if reverb else 0)
+
+
 def render(
     inputs: dict[int, np.ndarray],
     cues: list[TimedCue],
@@ -115,8 +122,7 @@ def render(
         hrtf = Hrtf.load(fs=fs)
     engine = Engine(CHANNELS[fmt], block, len(sources), reverb_ir(fmt, fs) if reverb else None)
     designer = FilterDesigner(fmt, fs, engine.nfft, hrtf, master_gain_db)
-    longest = max(len(x) for x in inputs.values())
-    total = int(round(length_s * fs)) if length_s is not None else longest + (int(REVERB_LENGTH_S * fs) if reverb else 0)
+    total = output_frames(inputs, fs, length_s, reverb)
     n_blocks = max(1, math.ceil(total / block))
     out = np.zeros((n_blocks * block, CHANNELS[fmt]), np.float32)
     pending = sorted(cues, key=lambda c: c.time_s)
@@ -173,8 +179,7 @@ def render_file(
 
     signals = {s: read_audio(p, fs) for s, p in inputs.items()}
     hrtf = Hrtf.load(hrtf_path, fs) if fmt == "binaural" else None
-    longest = max(len(x) for x in signals.values())
-    frames = int(round(length_s * fs)) if length_s is not None else longest + int(REVERB_LENGTH_S * fs)
+    frames = output_frames(signals, fs, length_s, reverb=True)
     # a bar for long files only, on a terminal (disable=None: tqdm turns itself off when not a TTY)
     long_file = frames > 20 * fs
     bar = tqdm(total=frames, unit="frame", unit_scale=True, desc="render", leave=False,

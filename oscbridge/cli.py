@@ -305,6 +305,8 @@ def render(texts: tuple[str, ...], cue_file: str | None, input_specs: tuple[str,
            hrtf_path: str | None, fs: int, gain_db: float, length_s: float | None, progress: bool | None,
            predictor_kind: str, model: str | None) -> None:
     """Render cues offline: input files placed and moved by the cues, to one binaural, stereo or FOA file."""
+    import dataclasses
+
     from oscbridge.bounce import TimedCue, render_file
     from oscbridge.cues import clean_text, split_prefix
     from oscbridge.errors import CueError
@@ -339,8 +341,6 @@ def render(texts: tuple[str, ...], cue_file: str | None, input_specs: tuple[str,
         for (time_s, source, text, duration), p in zip(timed, preds):
             motion = p.motion
             if motion is not None and duration is not None:
-                import dataclasses
-
                 motion = dataclasses.replace(motion, duration_s=duration)
             cues.append(TimedCue(time_s, source, p.params, motion))
             moving = f", {motion.kind} over {motion.duration_s:g} s" if motion is not None else ""

@@ -36,10 +36,10 @@ from oscbridge.cues import (
     parse_message,
 )
 from oscbridge.errors import ConfigError, CueError, PortInUseError
-from oscbridge.motion import MotionPlayer
 from oscbridge.osc import Encoder, OscDecodeError, decode_packet, encode_message
-from oscbridge.params import Prediction, SpatialParams
+from oscbridge.params import Prediction
 from oscbridge.predictor import Predictor
+from oscbridge.router import Router
 from oscbridge.runloop import run_until_signalled
 from oscbridge.targets import Target
 
@@ -216,10 +216,8 @@ class Daemon:
         self.udp_address: tuple[str, int] | None = None
         self.tcp_address: tuple[str, int] | None = None
         self._check_loops()
-        try:
-            self.player = MotionPlayer(self._send_all, config.motion_rate_hz, config.glide_s)
-        except ValueError as e:
-            raise ConfigError(f"--rate: {e}") from None
+        self.router = Router(targets, self._report_once, config.motion_rate_hz, config.glide_s, monitor)
+        self.player = self.router.player
 
     # ------------------------------------------------------------------ set-up
 
@@ -314,7 +312,7 @@ class Daemon:
     def shutdown(self, timeout: float = 0.5) -> None:
         """Ordered: audio stopped, stop flag, readers and inference joined, sockets closed, final counters."""
         if self.monitor is not None:
-            self.monitor.close()  # first: what follows holds the GIL, which the audio callback needs
+            self.monitor.close()  # first: the sound stops as the daemon does
         self._stop.set()
         deadline = time.monotonic() + timeout
         for t in self._threads:
@@ -525,30 +523,12 @@ class Daemon:
                 self._fail(cue, str(e))
                 continue
             p = p.with_source(cue.source)
-            if p.motion is not None:
-                gliding = self.player.play(p.source, p.params, p.motion)
-            else:
-                self.player.hold(p.source)
-                gliding = False
-            sent = self.targets if gliding else self._send_all(p.source, p.params)
+            sent = self.router.place(p)
             latency_ms = (time.perf_counter() - cue.received_s) * 1000.0
             if callable(cue.reply_to):
                 cue.reply_to(ack_packet(p))
             self.counters.answered += 1
             self.console.line(summary_line(p, sent, latency_ms))
-
-    def _send_all(self, source: int, params: SpatialParams) -> list[Target]:
-        """One update to every target (from the inference or the motion thread; never blocks)."""
-        sent = []
-        for t in self.targets:
-            try:
-                t.send(source, params)
-                sent.append(t)
-            except ValueError as e:  # e.g. a source beyond this target's range
-                self._report_once(f"range:{t.label}:{source}", f"target {t.label}: {e}")
-        if self.monitor is not None:
-            self.monitor.update(source, params)
-        return sent
 
     def _fail(self, cue: Cue, reason: str) -> None:
         self.counters.errors += 1

@@ -202,28 +202,15 @@ class Monitor:
         self._stream = None
         self._tick_fd = -1  # see monitor_proc: a pipe written after each block
         self._tick_byte = b"\0"
-        self._warned: set[int] = set()
-        self.warn = lambda text: None
 
     # ------------------------------------------------------------------ scene (daemon threads)
 
-    def update_many(self, updates: dict[int, SpatialParams]) -> None:
-        """Several sources at once: one new scene."""
-        todo = {s - 1: p for s, p in updates.items() if 1 <= s <= self.voices}
-        if todo:
-            with self._lock:
-                self._builder.update_many(todo)
-
     def update(self, source: int, params: SpatialParams) -> None:
-        """A source's new parameters (from the inference or the motion thread)."""
+        """A source's new parameters (sources beyond ``voices`` are not heard; the daemon says so)."""
         v = source - 1
-        if not 0 <= v < self.voices:
-            if source not in self._warned:
-                self._warned.add(source)
-                self.warn(f"monitor: source {source} is not heard (the monitor plays sources 1..{self.voices})")
-            return
-        with self._lock:
-            self._builder.update(v, params)
+        if 0 <= v < self.voices:
+            with self._lock:
+                self._builder.update(v, params)
 
     # ------------------------------------------------------------------ audio thread
 
@@ -296,9 +283,9 @@ class Monitor:
         import sys
 
         sd = _sounddevice()
-        # a full garbage collection walks every object while holding the GIL (tens of ms with the
-        # model loaded) and the callback would wait for it: everything alive after set-up is moved
-        # out of the collector's sight, so later collections only walk what is new
+        # a full garbage collection walks every object while holding the GIL, and the callback would
+        # wait for it: everything alive after set-up is moved out of the collector's sight, so later
+        # collections only walk what is new
         gc.collect()
         gc.freeze()
         # the audio thread takes the GIL back from a busy Python thread within this time (default

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import struct
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from oscbridge.errors import AudioDeviceError, ConfigError, OscbridgeError
@@ -150,7 +152,6 @@ def child_main(spec_json: str) -> int:
     spec["sources"] = {int(k): v for k, v in spec.get("sources", {}).items()}
     try:
         monitor = Monitor(**spec)
-        monitor.warn = lambda text: print(f"oscbridge: {text}", file=sys.stderr, flush=True)
         monitor.open()
     except OscbridgeError as e:
         out.write(f"error {e.exit_code} {e}\n")
@@ -196,9 +197,6 @@ def child_main(spec_json: str) -> int:
     reader = threading.Thread(target=read_updates, name="monitor-reader", daemon=True)
     reader.start()
     _realtime_if_allowed()
-    import select
-    import time
-
     while state["running"]:
         if state["start"]:
             state["start"] = False
@@ -209,17 +207,15 @@ def child_main(spec_json: str) -> int:
         with lock:
             batch = dict(pending)
             pending.clear()
+        items = list(batch.items())
         t0 = time.perf_counter()
-        done: dict[int, SpatialParams] = {}
-        for source, params in batch.items():
-            if time.perf_counter() - t0 > DESIGN_BUDGET_S:  # the rest waits for the next gap
+        for i, (source, params) in enumerate(items):
+            if i and time.perf_counter() - t0 > DESIGN_BUDGET_S:  # the rest waits for the next gap
                 with lock:
-                    for s, p in batch.items():
-                        if s not in done:
-                            pending.setdefault(s, p)
+                    for s, p in items[i:]:
+                        pending.setdefault(s, p)
                 break
-            done[source] = params
-            monitor.update_many({source: params})
+            monitor.update(source, params)
     monitor.close()
     out.write(f"summary {monitor.summary()}\n")
     out.flush()

@@ -29,8 +29,9 @@ immutable ``Scene`` snapshot, swapped in whole by the thread that designs the fi
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.fft import _pocketfft_umath as _pfu  # the gufuncs behind np.fft, called with preallocated outputs
@@ -52,6 +53,7 @@ REVERB_LENGTH_S = 0.6
 REVERB_PREDELAY_S = 0.008
 
 
+@functools.cache
 def _single_threaded_blas() -> None:
     """The engine's BLAS calls are tiny (a voice sum, a reverb partition sum): on OpenBLAS's thread
     pool they wait for worker threads, and on a busy 2-core machine a 0.2 ms block took 28 ms at
@@ -438,14 +440,13 @@ class Engine:
 
 @dataclass
 class SceneBuilder:
-    """Keeps every voice's parameters and designs filters for them; publishes snapshots to an engine.
+    """Designs filters for voices and publishes each change to an engine as a new snapshot.
 
-    Used from one thread at a time (the daemon's inference and motion threads share a lock).
+    Used from one thread at a time (the monitor holds a lock around it).
     """
 
     designer: FilterDesigner
     engine: Engine
-    params: dict[int, SpatialParams] = field(default_factory=dict)
 
     def update(self, voice: int, p: SpatialParams) -> None:
         self.update_many({voice: p})
@@ -457,11 +458,4 @@ class SceneBuilder:
                 raise ValueError(f"voice {v} outside 0..{self.engine.n_voices - 1}")
             h, send = self.designer.design(p)
             voices[v] = Voice(h, send)
-            self.params[v] = p
-        self.engine.set_scene(Scene(tuple(voices)))
-
-    def silence(self, voice: int) -> None:
-        voices = list(self.engine.scene.voices)
-        voices[voice] = None
-        self.params.pop(voice, None)
         self.engine.set_scene(Scene(tuple(voices)))

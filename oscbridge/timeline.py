@@ -53,10 +53,11 @@ from typing import Any, Callable, Iterable, Protocol, Sequence, TextIO
 
 from oscbridge.cues import clean_text
 from oscbridge.errors import ConfigError, CueError, PortInUseError
-from oscbridge.motion import SPIN_S, MotionPlayer, Trajectory
+from oscbridge.motion import SPIN_S, Trajectory
 from oscbridge.osc import Message, OscDecodeError, decode_packet
 from oscbridge.params import DURATION_RANGE, MAX_SOURCES, Prediction, SpatialParams
 from oscbridge.predictor import Predictor
+from oscbridge.router import Router
 from oscbridge.runloop import run_until_signalled
 from oscbridge.targets import Target
 
@@ -505,30 +506,17 @@ class Output:
     def __init__(self, targets: list[Target], rate_hz: float, glide_s: float,
                  line: Callable[[str], None], warn: Callable[[str], None], monitor: Any = None):
         self.targets = targets
-        self.monitor = monitor  # the binaural monitor (oscbridge.monitor_proc.MonitorProcess) or None
         self._line = line
         self._warn = warn
         self._reported: set[str] = set()
-        try:
-            self.player = MotionPlayer(self.send_all, rate_hz, glide_s)
-        except ValueError as e:
-            raise ConfigError(f"--rate: {e}") from None
+        self.router = Router(targets, self._report_once, rate_hz, glide_s, monitor)
+        self.player = self.router.player
+        self.send_all = self.router.send_all
 
-    def send_all(self, source: int, params: SpatialParams) -> list[Target]:
-        """One update to every target (from the firing or the motion thread; never blocks)."""
-        sent = []
-        for t in self.targets:
-            try:
-                t.send(source, params)
-                sent.append(t)
-            except ValueError as e:  # e.g. a source beyond this target's range
-                key = f"{t.label}:{source}"
-                if key not in self._reported:
-                    self._reported.add(key)
-                    self._warn(f"target {t.label}: {e} (reported once)")
-        if self.monitor is not None:
-            self.monitor.update(source, params)
-        return sent
+    def _report_once(self, key: str, text: str) -> None:
+        if key not in self._reported:
+            self._reported.add(key)
+            self._warn(f"{text} (reported once)")
 
     def _report(self, verb: str, cue: ScheduledCue, sent: Iterable[Target], note: str) -> None:
         p = cue.prediction
@@ -549,12 +537,7 @@ class Output:
     def fire(self, cue: ScheduledCue, late_s: float) -> None:
         p = cue.prediction
         now = time.perf_counter()
-        if p.motion is not None:  # started where the timeline says it started, not when we got here
-            gliding = self.player.play(p.source, p.params, p.motion, now=now - late_s)
-        else:
-            self.player.hold(p.source)
-            gliding = False
-        sent = self.targets if gliding else self.send_all(p.source, p.params)
+        sent = self.router.place(p, now=now - late_s)  # a motion starts where the timeline says, not now
         self._report("fire", cue, sent, f"{late_s * 1000.0:+.1f} ms")
 
     def chase(self, cue: ScheduledCue, elapsed_s: float) -> None:

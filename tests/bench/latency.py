@@ -62,6 +62,22 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(round(q / 100 * (len(s) - 1))))]
 
 
+def start_daemon(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
+    """``oscbridge serve ARGS`` on an OS-assigned UDP port, no stdin; returns the process and its port.
+    Its stderr stays a pipe (read it for the final summary)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oscbridge", "serve", "--no-stdin", "--listen", "127.0.0.1:0", *args],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    while True:
+        line = proc.stderr.readline()
+        if not line:
+            raise SystemExit(f"daemon did not start (exit {proc.wait()})")
+        m = re.search(r"listening on udp://[\d.]+:(\d+)", line)
+        if m:
+            return proc, int(m.group(1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cues", type=int, default=1000)
@@ -74,20 +90,9 @@ def main() -> None:
     target.bind(("127.0.0.1", 0))
     target.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     target.settimeout(5)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "oscbridge", "serve", "--no-stdin", "--listen", "127.0.0.1:0",
-         "--predictor", args.predictor, *(["--model", args.model] if args.model else []),
-         "--send", f"adm-osc@127.0.0.1:{target.getsockname()[1]}"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    proc, port = start_daemon("--predictor", args.predictor, *(["--model", args.model] if args.model else []),
+                              "--send", f"adm-osc@127.0.0.1:{target.getsockname()[1]}")
     try:
-        port = None
-        while port is None:
-            line = proc.stderr.readline()
-            if not line:
-                raise SystemExit(f"daemon did not start (exit {proc.poll()})")
-            m = re.search(r"listening on udp://[\d.]+:(\d+)", line)
-            port = int(m.group(1)) if m else None
         client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         addr = ("127.0.0.1", port)

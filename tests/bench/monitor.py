@@ -28,6 +28,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from iem import server_xruns, start_jackd  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from latency import start_daemon  # noqa: E402
 from oscbridge.daemon import encode_cue  # noqa: E402
 
 MOVES = [
@@ -72,18 +75,8 @@ def main() -> int:
         sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sink.bind(("127.0.0.1", 0))
         stack.callback(sink.close)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "oscbridge", "serve", "--monitor", "--no-stdin", "--listen", "127.0.0.1:0",
-             "--predictor", args.predictor, "--send", f"adm-osc@127.0.0.1:{sink.getsockname()[1]}"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )
-        port = None
-        while port is None:
-            line = proc.stderr.readline()
-            if not line:
-                raise SystemExit(f"daemon exited: {proc.wait()}")
-            m = re.search(r"listening on udp://[\d.]+:(\d+)", line)
-            port = int(m.group(1)) if m else None
+        proc, port = start_daemon("--monitor", "--predictor", args.predictor,
+                                  "--send", f"adm-osc@127.0.0.1:{sink.getsockname()[1]}", env=env)
         out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         for i, text in enumerate(MOVES):
             out.sendto(encode_cue(text, i + 1), ("127.0.0.1", port))
