@@ -13,7 +13,9 @@ Azimuth
     ``N degrees [to the|on the|towards] left|right``      +N / -N   ("30° right" -> -30)
     ``left|right [by] N degrees``                          +N / -N   ("pan left 30 degrees")
     ``N degrees left|right of centre|front``               +N / -N
-    ``N degrees left|right of behind|the back|the rear``   180-N / -(180-N)  ("30 degrees left of behind" -> 150)
+    ``N degrees left|right of behind|the back|the rear``   180-N / -(180-N)  ("30 degrees left of behind" -> 150);
+                                                           the reference may take directly/straight/dead
+                                                           ("35 degrees left of directly behind" -> 145)
     ``N degrees behind [me] [on the] left|right``          180-N / -(180-N), measured from straight
                                                            behind towards that side ("45 degrees behind me
                                                            on the left" -> 135)
@@ -23,7 +25,7 @@ Azimuth
                                                            also ``N degrees azimuth``
     ``[at] H o'clock``, ``H:MM o'clock``                   12 = 0, 3 = -90 (right), 6 = 180, 9 = +90 (left)
     ``at|from|to half past H`` / ``quarter past H`` / ``quarter to H``   clock position H:30, H:15, H-1:45
-    ``from|to|towards|in|on|at the <compass>``, ``<compass> of me``, ``due <compass>``
+    ``from|to|towards|in|on|at the <compass>``, ``<compass>[ward|erly] of me``, ``due <compass>``
                                                            16-point compass (north, north-east, east-north-east,
                                                            ...); relative to a stated facing ("facing east",
                                                            "I'm looking north-west"), else north = front.
@@ -332,16 +334,22 @@ _REF_BACK = {"behind", "back", "rear"}
 
 # --- angles --------------------------------------------------------------------------------
 _ANGLE = re.compile(
-    rf"(?P<n>{_N}){_DEG}\s*,?\s*{_PREP}?{_ART}?"
+    rf"(?P<n>{_N}){_DEG}\s*,?\s*(?:(?:over|off|round|around|out|away|across)\s+)?{_PREP}?{_ART}?"
     r"(?P<dir>left|right|behind|back|rear|in\s+front|front|forwards?|ahead|upwards?|up|above|higher|high"
     r"|downwards?|down|below|beneath|underneath|under|lower|low|elevation|azimuth)\b"
-    r"(?:\s+of\s+(?:the\s+)?(?P<ref>centre|center|middle|front|straight\s+ahead|ahead|behind|back|rear"
+    r"(?:\s+of\s+(?:the\s+)?(?:(?:directly|straight|dead|right|due)\s+)?"
+    r"(?P<ref>centre|center|middle|front|straight\s+ahead|ahead|behind|back|rear"
     r"|me|you|us|listener|the\s+listener|audience|stage|screen|zero))?"
     r"(?:\s+(?:me|you|us|the\s+listener|the\s+audience)\b)?"
     rf"(?:\s*[,-]?\s*(?:and\s+)?(?:(?:on|to|towards?)\s+)?{_ART}?(?P<side>left|right)\b)?"
 )
 _DIR_FIRST = re.compile(
-    rf"\b(?P<dir>left|right|upwards?|up|downwards?|down)\s+(?:by\s+)?(?P<n>{_N}){_DEG}")
+    rf"\b(?P<dir>left|right|upwards?|up|downwards?|down)\s+(?:(?:by\s+)?(?P<n>{_N}){_DEG}|by\s+(?P<nb>{_N})(?![\w.%]|\s*(?:(?:{_DISTU}|db|dbs|decibels?|percent|per\s*cent|times)\b|{_TIMEU})))")
+#: "raised 20 degrees", "lowered by 15°", "tilted down 10 degrees"
+_EL_VERB = re.compile(
+    r"\b(?:(?P<up>raised|elevated|lifted|tilted\s+up|pitched\s+up|angled\s+up)|"
+    r"(?P<down>lowered|dipped|dropped|tilted\s+down|pitched\s+down|angled\s+down))"
+    rf"\s+(?:by\s+)?(?P<n>{_N}){_DEG}")
 _AZ_KW = re.compile(
     rf"\b(?:azimuth|azimuthal\s+angle|az)\s*(?:angle\s*)?(?:of|at|to|=|:|is|set\s+to)?\s*{_APPROX}?"
     rf"(?P<n>{_N})(?:{_DEG})?(?:\s*,?\s*(?:(?:to|towards?|on)\s+)?{_ART}?(?P<side>left|right)\b)?")
@@ -366,7 +374,7 @@ _COMPASS_NOUNS = (
 _COMPASS_DIR = re.compile(
     r"\b(?:from|to|towards?|toward|in|on|at|into|of)\s+(?:the\s+)?(?:due\s+|far\s+)?"
     rf"(?P<c>{_COMP})(?:ern)?\b(?!\s+(?:{_COMPASS_NOUNS})\b)"
-    rf"|\b(?P<c2>{_COMP})\s+of\s+(?:me|us|you|the\s+listener|here|the\s+audience)\b"
+    rf"|\b(?P<c2>{_COMP})(?:wards?)?\s+of\s+(?:me|us|you|the\s+listener|here|the\s+audience)\b"
     rf"|\bdue\s+(?P<c3>{_COMP})\b")
 
 # --- distance ------------------------------------------------------------------------------
@@ -444,7 +452,8 @@ _MOTION_CONTEXT = re.compile(
     r"from)\b")
 
 _SIDE_T = rf"(?:\s*,?\s*(?:(?:to|on|towards?)\s+)?{_ART}?(?:left|right)\b)"
-_REF_T = r"(?:\s+of\s+(?:the\s+)?(?:centre|center|middle|front|behind|back|rear))"
+_REF_T = (r"(?:\s+of\s+(?:the\s+)?(?:(?:directly|straight|dead|right|due)\s+)?"
+          r"(?:centre|center|middle|front|behind|back|rear))")
 _E_ANGLE = (rf"{_N}{_DEG}(?:{_SIDE_T}{_REF_T}?|\s*(?:of\s+)?(?:upwards|up|above|downwards|down|below"
             r"|elevation|azimuth)\b)?")
 _E_SIDE = rf"{_N}\s+(?:(?:to|on)\s+)?(?:the\s+)?(?:left|right)\b"
@@ -462,7 +471,7 @@ _TO_END = re.compile(
 
 _E_ANGLE_FULL = re.compile(
     rf"(?P<n>{_N}){_DEG}(?:\s*,?\s*(?:(?:to|on|towards?)\s+)?{_ART}?(?P<side>left|right)\b"
-    r"(?:\s+of\s+(?:the\s+)?(?P<ref>centre|center|middle|front|behind|back|rear))?"
+    r"(?:\s+of\s+(?:the\s+)?(?:(?:directly|straight|dead|right|due)\s+)?(?P<ref>centre|center|middle|front|behind|back|rear))?"
     r"|\s*(?:of\s+)?(?P<vd>upwards|up|above|downwards|down|below|elevation|azimuth)\b)?")
 _E_SIDE_FULL = re.compile(rf"(?P<n>{_N})\s+(?:(?:to|on)\s+)?(?:the\s+)?(?P<side>left|right)\b")
 _E_DIST_FULL = re.compile(rf"(?P<n>{_N})\s*-?\s*(?P<u>{_DISTU})\b(?:\s+away)?")
@@ -673,6 +682,8 @@ class _Parse:
             self.azimuth_keywords()
         if "deg" in t or "\u00b0" in t:
             self.angles()
+        elif " by " in t:
+            self.dir_first()  # "pan it left by 30": a pan amount in degrees
         if compass:
             self.compass()
         self.distance()
@@ -841,8 +852,16 @@ class _Parse:
             name, value, side_used = v
             end = m.end() if side_used else max(m.end("dir"), m.end("ref") if m.group("ref") else 0)
             self.set_value(name, value, m.start(), end)
+        self.dir_first()
+        for m in _EL_VERB.finditer(self.t):
+            n = abs(_num(m.group("n")))
+            if self.set_value("elevation_deg", n if m.group("up") else -n, *m.span()):
+                break
+
+    def dir_first(self) -> None:
         for m in _DIR_FIRST.finditer(self.t):
-            v = _angle_value(_num(m.group("n")), m.group("dir"), None, None)
+            n = m.group("n") or m.group("nb")
+            v = _angle_value(_num(n), m.group("dir"), None, None)
             if v is not None:
                 self.set_value(v[0], v[1], *m.span())
 

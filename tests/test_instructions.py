@@ -77,6 +77,25 @@ def test_normalize_number_words(text, expected):
         ("30 degrees left of behind", {"azimuth_deg": 150.0}),
         ("30 degrees right of behind", {"azimuth_deg": -150.0}),
         ("20 degrees to the left of the back", {"azimuth_deg": 160.0}),
+        # the reference point may carry an adverb; the side may follow an adverb of place
+        ("35 degrees left of directly behind", {"azimuth_deg": 145.0}),
+        ("15\u00b0 to the right of straight behind me", {"azimuth_deg": -165.0}),
+        ("40 degrees right of dead behind me", {"azimuth_deg": -140.0}),
+        ("10 degrees left of dead centre", {"azimuth_deg": 10.0}),
+        ("40 degrees over to the left", {"azimuth_deg": 40.0}),
+        ("40 degrees off to my right", {"azimuth_deg": -40.0}),
+        ("30 degrees round to the right of behind", {"azimuth_deg": -150.0}),
+        # a pan amount with no unit after "left|right by"
+        ("pan it left by 30", {"azimuth_deg": 30.0}),
+        ("pan the strings right by 15, quickly", {"azimuth_deg": -15.0}),
+        ("move it left by 2 metres", {}),  # a distance, not an angle (and no distance form)
+        ("turn it up by 3 dB", {"gain_db": 3.0}),
+        # elevation verbs
+        ("raised 20\u00b0", {"elevation_deg": 20.0}),
+        ("lowered 20 degrees", {"elevation_deg": -20.0}),
+        ("dipped by 15 degrees", {"elevation_deg": -15.0}),
+        ("tilted up 10 degrees", {"elevation_deg": 10.0}),
+        ("30 degrees left, raised 20 degrees", {"azimuth_deg": 30.0, "elevation_deg": 20.0}),
         ("45 degrees behind me on the left", {"azimuth_deg": 135.0}),
         ("30 degrees behind on the right", {"azimuth_deg": -150.0}),
         ("forty five degrees behind on the right", {"azimuth_deg": -135.0}),
@@ -220,6 +239,9 @@ def test_clock_forms(text, azimuth):
         ("looking west, birds sing from the east", 180.0),
         ("facing north-east, the dog is due north", 45.0),
         ("a bell to the north; I am facing west", -90.0),
+        ("looking east, a hawk is northward of me", 90.0),
+        ("facing northeast, the bell is southward of me", -135.0),
+        ("my nose points south: coins are southwestwards of me", -45.0),
     ],
 )
 def test_compass(text, azimuth):
