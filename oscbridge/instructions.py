@@ -25,7 +25,14 @@ Azimuth
                                                            also ``N degrees azimuth``
     ``[at] H o'clock``, ``H:MM o'clock``                   12 = 0, 3 = -90 (right), 6 = 180, 9 = +90 (left)
     ``at|from|to half past H`` / ``quarter past H`` / ``quarter to H``   clock position H:30, H:15, H-1:45
-    ``from|to|towards|in|on|at the <compass>``, ``<compass>[ward|erly] of me``, ``due <compass>``
+    ``N degrees over|off|round|off-axis to the left``       +N (an adverb before the side)
+    ``L30``, ``R 45``, ``pan it 30L``                      a desk's pan notation, degrees: +30, -45, +30
+    ``[at] -45 degrees``, ``+60°``                         an explicitly signed angle with no direction word:
+                                                           the canonical frame (unsigned "30 degrees" stays
+                                                           unread: its sense is ambiguous)
+    ``N degrees [counter-]clockwise from the front|behind|north``   counter-clockwise = towards the left
+    ``bearing N [degrees]``                               a compass bearing (90 = east = right unless facing)
+    ``from|to|towards|in|on|at the <compass>``, ``<compass>[ward] of me``, ``due <compass>``
                                                            16-point compass (north, north-east, east-north-east,
                                                            ...); relative to a stated facing ("facing east",
                                                            "I'm looking north-west"), else north = front.
@@ -34,6 +41,8 @@ Azimuth
 Elevation
     ``N degrees up|above|upwards|high``  +N;  ``N degrees down|below|beneath|under|low``  -N
     ``up|down [by] N degrees``;  ``elevation [of|=|:] N [degrees] [up|down]``;  ``N degrees elevation``
+    ``raised|elevated|lifted|tilted up N degrees`` +N; ``lowered|dipped|dropped|tilted down N degrees`` -N
+    ``N degrees left and M up|down``: M takes the degrees of the angle before it
 Distance
     ``N m|metres|meters|cm|mm|km|ft|feet|foot|yards|inches``  (feet x 0.3048), not when followed by
     "/s", "per", closer/further/wide/long/high..., nor after "by" (a relative change);
@@ -334,7 +343,7 @@ _REF_BACK = {"behind", "back", "rear"}
 
 # --- angles --------------------------------------------------------------------------------
 _ANGLE = re.compile(
-    rf"(?P<n>{_N}){_DEG}\s*,?\s*(?:(?:over|off|round|around|out|away|across)\s+)?{_PREP}?{_ART}?"
+    rf"(?P<n>{_N}){_DEG}\s*,?\s*(?:(?:off[\s-]axis|over|off|round|around|out|away|across)\s+)?{_PREP}?{_ART}?"
     r"(?P<dir>left|right|behind|back|rear|in\s+front|front|forwards?|ahead|upwards?|up|above|higher|high"
     r"|downwards?|down|below|beneath|underneath|under|lower|low|elevation|azimuth)\b"
     r"(?:\s+of\s+(?:the\s+)?(?:(?:directly|straight|dead|right|due)\s+)?"
@@ -345,6 +354,20 @@ _ANGLE = re.compile(
 )
 _DIR_FIRST = re.compile(
     rf"\b(?P<dir>left|right|upwards?|up|downwards?|down)\s+(?:(?:by\s+)?(?P<n>{_N}){_DEG}|by\s+(?P<nb>{_N})(?![\w.%]|\s*(?:(?:{_DISTU}|db|dbs|decibels?|percent|per\s*cent|times)\b|{_TIMEU})))")
+#: a mixing desk's pan notation: "L30", "R 45", "pan it 30L" (degrees; "30L" alone may be litres)
+_PAN_NOTATION = re.compile(
+    r"(?:(?<![\w.'])(?P<s1>[lr])\s?(?P<n1>\d{1,3})|\b(?:pan(?:ned)?(?:\s+\w+)?|at|to)\s+(?P<n2>\d{1,3})(?P<s2>[lr]))"
+    r"(?![\w.']|\s*(?:%|percent))")
+#: an explicitly signed angle with nothing after it, read in the canonical frame: "at -45°", "+60 degrees"
+_SIGNED_ANGLE = re.compile(rf"(?<![\w.])(?P<n>[-+]\d{{1,3}}(?:\.\d+)?){_DEG}")
+#: a compass bearing in degrees: "bearing 090" (north = front unless a facing is stated)
+_BEARING_DEG = re.compile(rf"\bbearing\s+(?:of\s+)?(?P<n>{_N}){_DEG}?")
+#: "30 degrees counter-clockwise from the front" (counter-clockwise = towards the left)
+_ROT_FROM = re.compile(
+    rf"(?P<n>{_N}){_DEG}\s+(?P<r>(?:counter|anti)[\s-]?clockwise|ccw|clockwise|cw)\s+(?:from|of)\s+(?:the\s+)?"
+    r"(?P<ref>front|centre|center|straight\s+ahead|ahead|zero|north|behind|back|rear)\b")
+#: "30 degrees left and 10 up": the second number takes the first one's unit
+_AND_VERT = re.compile(rf"\band\s+(?P<n>{_N})\s*(?:{_DEG})?\s*(?P<vd>upwards|up|above|downwards|down|below)\b")
 #: "raised 20 degrees", "lowered by 15°", "tilted down 10 degrees"
 _EL_VERB = re.compile(
     r"\b(?:(?P<up>raised|elevated|lifted|tilted\s+up|pitched\s+up|angled\s+up)|"
@@ -657,6 +680,8 @@ class _Parse:
         if digit or compass:
             self.from_to()
             self.to_end()
+        if digit and ("clockwise" in t or "cw" in t):
+            self.rotation_from_reference()
         if digit or "once" in t or "twice" in t or "thrice" in t or "full" in t:
             self.turns_rules()
         if digit or "minute" in t or "second" in t or "hour" in t:
@@ -684,6 +709,9 @@ class _Parse:
             self.angles()
         elif " by " in t:
             self.dir_first()  # "pan it left by 30": a pan amount in degrees
+        if "bearing" in t:
+            self.bearing_degrees()
+        self.pan_notation()
         if compass:
             self.compass()
         self.distance()
@@ -774,9 +802,37 @@ class _Parse:
                 self.take(*m.span())
                 return
 
+    def rotation_from_reference(self) -> None:
+        for m in _ROT_FROM.finditer(self.t):
+            n = _num(m.group("n"))
+            ref = m.group("ref")
+            sign = -1.0 if m.group("r") in ("clockwise", "cw") else 1.0
+            if ref in ("behind", "back", "rear"):
+                base = 180.0
+            elif ref == "north":
+                base = -self.facing  # north's azimuth; clockwise bearings turn right
+            else:
+                base = 0.0
+            if self.set_value("azimuth_deg", base + sign * n, *m.span()):
+                return
+
+    def bearing_degrees(self) -> None:
+        for m in _BEARING_DEG.finditer(self.t):
+            if self.set_value("azimuth_deg", -(_num(m.group("n")) - self.facing), *m.span()):
+                return
+
+    def pan_notation(self) -> None:
+        if "azimuth_deg" in self.values:
+            return
+        for m in _PAN_NOTATION.finditer(self.t):
+            n = float(m.group("n1") or m.group("n2"))
+            side = m.group("s1") or m.group("s2")
+            if 0 < n <= 180 and self.set_value("azimuth_deg", n if side == "l" else -n, *m.span()):
+                return
+
     def orbit_direction(self) -> None:
-        ccw = _CCW.search(self.t)
-        cw = _CW.search(self.t)
+        ccw = next((m for m in _CCW.finditer(self.t) if self.free(*m.span())), None)
+        cw = next((m for m in _CW.finditer(self.t) if self.free(*m.span())), None)
         if ccw and (cw is None or ccw.start() <= cw.start()):
             self.direction = "ccw"
         elif cw:
@@ -844,6 +900,13 @@ class _Parse:
                 break
 
     def angles(self) -> None:
+        # A number after an elevation verb or up/down is an elevation, whatever follows it
+        # ("tilted up 65 degrees, at the left rear"): those claim their characters first.
+        for m in _EL_VERB.finditer(self.t):
+            n = abs(_num(m.group("n")))
+            if self.set_value("elevation_deg", n if m.group("up") else -n, *m.span()):
+                break
+        self.dir_first(vertical=True)
         for m in _ANGLE.finditer(self.t):
             side = m.group("side")
             v = _angle_value(_num(m.group("n")), m.group("dir"), m.group("ref"), side)
@@ -852,16 +915,24 @@ class _Parse:
             name, value, side_used = v
             end = m.end() if side_used else max(m.end("dir"), m.end("ref") if m.group("ref") else 0)
             self.set_value(name, value, m.start(), end)
-        self.dir_first()
-        for m in _EL_VERB.finditer(self.t):
-            n = abs(_num(m.group("n")))
-            if self.set_value("elevation_deg", n if m.group("up") else -n, *m.span()):
+        self.dir_first(vertical=False)
+        for m in _SIGNED_ANGLE.finditer(self.t):  # claimed above when a direction word follows
+            if self.set_value("azimuth_deg", _num(m.group("n")), *m.span()):
                 break
+        if "azimuth_deg" in self.values and "elevation_deg" not in self.values:
+            for m in _AND_VERT.finditer(self.t):
+                n = abs(_num(m.group("n")))
+                if self.set_value("elevation_deg", n if m.group("vd") in _UPS else -n, *m.span()):
+                    break
 
-    def dir_first(self) -> None:
+    def dir_first(self, vertical: bool | None = None) -> None:
+        """"left 30 degrees", "up by 10 degrees"; ``vertical`` keeps only up/down (True) or left/right (False)."""
         for m in _DIR_FIRST.finditer(self.t):
+            d = m.group("dir")
+            if vertical is not None and (d not in ("left", "right")) != vertical:
+                continue
             n = m.group("n") or m.group("nb")
-            v = _angle_value(_num(n), m.group("dir"), None, None)
+            v = _angle_value(_num(n), d, None, None)
             if v is not None:
                 self.set_value(v[0], v[1], *m.span())
 
