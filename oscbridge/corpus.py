@@ -70,6 +70,14 @@ Split rule (what makes valid/test phrasings unseen in training)
   shoulder", "on my six"), rooms, distances, loudness, width, speed and elevation words. Train
   never uses them; valid/test use the shared phrases plus their own (favoured half the time).
   Distractor clauses and noise sentences are partitioned like sources.
+- Phrasings are held out, not the words they are made of: the words of a held-out direction,
+  elevation or distance phrase also occur in some other, shared phrase ("on the port side@t"
+  is held out, "to port" is shared; "a bit aft on the left@t" / "dead aft"). A model cannot
+  learn a word it never reads, and this encoder does not know that port is left (its
+  embedding of "on the port side" is as close to "on the right" as to "on the left"). Left
+  unseen on purpose: one-word phrases ("underfoot"), the idiom "on my six" (the word six is
+  seen, as a number), "half-left", and a few words ("surround", "neck", "edge of hearing",
+  "valley", "plumb").
 - The split assignment is fixed by the module, not by ``seed``: every seed gives the same split,
   so a corpus regenerated with another seed never leaks test phrasings into train.
 """
@@ -185,13 +193,14 @@ def _mirror(text: str) -> str:
 # the loc phrase when the list is empty); bare phrases fill "from ___ to ___".
 _SECTORS_LEFT: list[tuple[float, list[str], list[str], list[str]]] = [
     (10, ["a touch to the left", "a hair left of centre@t", "a whisker to the left@v",
-          "a tiny bit left of straight ahead"],
+          "a tiny bit left of straight ahead", "a whisker left of centre"],
          ["from a touch to the left", "from a tiny bit left of straight ahead"], []),
     (15, ["just off centre to the left", "just left of centre", "barely left of centre"],
          ["from just left of centre", "from just off centre to the left"], []),
     (20, ["slightly to the left", "slightly left", "a little to the left", "a bit to the left",
           "panned slightly left", "slightly left of centre", "a little left of straight ahead",
-          "a shade to the left@v", "a few degrees off to the left@t"],
+          "a shade to the left@v", "a few degrees off to the left@t",
+          "a tad to the left", "a shade left of centre"],
          ["from slightly left", "from a little to the left", "from slightly left of centre",
           "from a bit to the left"],
          ["slightly left", "a little to the left"]),
@@ -207,18 +216,19 @@ _SECTORS_LEFT: list[tuple[float, list[str], list[str], list[str]]] = [
          ["front left", "the front left", "my front left"]),
     (60, ["to the left and a little in front", "mostly to my left, slightly ahead",
           "well to the left but still in front", "left and a bit forward@v",
-          "more left than ahead@t"],
+          "more left than ahead@t", "more to my left than in front of me"],
          ["from the left and a little in front", "from mostly my left, slightly ahead"], []),
     (90, ["to my left", "on my left", "on the left", "to the left", "on my left side",
           "on the left-hand side", "directly to my left", "beside me on the left",
           "to my immediate left", "on your left", "to your left", "on your left side",
           "hard left", "far left", "fully left", "screen left", "camera left", "off to the left",
           "out to the left", "at my left", "on the port side@t", "a quarter turn to my left@t",
-          "on my left flank@v", "level with my left ear@v"],
+          "on my left flank@v", "level with my left ear@v",
+          "to port", "off to port", "over to port", "by my left flank", "a quarter of a turn to my left"],
          ["from my left", "from the left", "from the left-hand side", "from my left side",
           "from your left", "from hard left", "from far left", "from screen left",
           "from off to the left", "from directly to my left", "from the port side@t",
-          "from my left flank@v"],
+          "from my left flank@v", "from port", "from off to port"],
          ["left", "the left", "my left", "hard left", "far left", "the left side", "screen left"]),
     (110, ["to my left and slightly behind", "left and a little behind me", "on my left, slightly back",
            "just past my left side, towards the back", "beside me and slightly back on the left@v",
@@ -241,16 +251,17 @@ _SECTORS_CENTRE: list[tuple[float, list[str], list[str], list[str]]] = [
     (0, ["in front of me", "straight ahead", "dead ahead", "directly in front of me", "ahead of me",
          "in front", "dead centre", "dead center", "front and centre", "right in front of me",
          "in the centre", "straight in front", "directly ahead", "centre screen", "in the middle",
-         "smack in front of me@t", "bang in the middle@v", "right on the nose@t", "twelve o'clock straight on@v"],
+         "smack in front of me@t", "bang in the middle@v", "right on the nose@t", "twelve o'clock straight on@v",
+         "straight off my nose", "smack in the middle", "bang in front of me"],
         ["from the front", "from straight ahead", "from in front of me", "from dead ahead",
          "from directly ahead", "from the centre", "from up ahead", "from the middle",
          "from smack in front of me@t", "from bang in the middle@v"],
         ["the front", "in front", "in front of me", "straight ahead", "dead ahead", "the centre", "centre"]),
     (180, ["behind me", "directly behind me", "right behind me", "at my back", "behind", "straight behind me",
            "behind my back", "in back of me", "at the back", "to the rear", "dead behind me",
-           "on my six@t", "behind my head@v"],
+           "on my six@t", "behind my head@v", "dead aft", "aft of me"],
           ["from behind", "from behind me", "from the rear", "from directly behind", "from the back",
-           "from right behind me", "from my six@t", "from behind my head@v"],
+           "from right behind me", "from my six@t", "from behind my head@v", "from dead aft"],
           ["behind", "behind me", "the back", "the rear", "directly behind me"]),
 ]
 
@@ -309,11 +320,13 @@ _PAN_LEFT = [
     (90, ["hard left", "all the way left", "fully left", "full left", "left", "to the left",
           "hard to the left@v", "to the far left@t"]),
     (20, ["slightly left", "a little left", "a touch left", "a tad left@t", "just a bit left@v"]),
-    (135, ["to the rear left", "into the back left", "to the left surround@t", "into the left rear@v"]),
+    (135, ["to the rear left", "into the back left", "to the left surround@t", "into the left rear@v",
+           "into the left surrounds"]),
 ]
 _PAN_CENTRE = [
     (0, ["centre", "center", "dead centre", "dead center", "to the middle", "down the middle",
-         "to the centre", "straight up the middle@t", "to the phantom centre@v"]),
+         "to the centre", "straight up the middle@t", "to the phantom centre@v",
+         "to a phantom centre"]),
     (180, ["to the rear", "behind the listener", "into the back", "to the rear centre@t",
            "to the back wall@v"]),
 ]
@@ -338,18 +351,20 @@ _CARDINALS = ("north", "east", "south", "west")
 # (elevation, loc phrases, from phrases, environment or None (any), "in" = indoors only)
 _ELEVATION: list[tuple[float, list[str], list[str], str | None]] = [
     (90, ["directly overhead", "straight above me", "right above my head", "directly above me",
-          "straight up", "at the zenith@t", "bang overhead@v"],
+          "straight up", "at the zenith@t", "bang overhead@v",
+          "up at the very zenith"],
          ["from directly overhead", "from straight above", "from directly above me", "from the zenith@t"], None),
     (65, ["overhead", "high above", "high up", "up high", "high overhead", "way up above me@v",
-          "up in the rafters@t"],
+          "up in the rafters@t", "among the roof rafters"],
          ["from high above", "from overhead", "from up high", "from way up above me@v"], None),
-    (60, ["near the ceiling", "up at the ceiling", "on the ceiling", "up by the light fittings@t"],
+    (60, ["near the ceiling", "up at the ceiling", "on the ceiling", "up by the light fittings@t", "near the light fittings"],
          ["from the ceiling", "from up near the ceiling"], "in"),
     (45, ["above me", "above", "up above", "above my head", "raised up", "up above me",
           "elevated well above me@v"],
          ["from above", "from up above", "from above my head"], None),
     (20, ["slightly above", "a little above ear level", "slightly raised", "just above head height",
-          "a bit higher than my head@v", "a touch above ear level@t"],
+          "a bit higher than my head@v", "a touch above ear level@t",
+          "higher than my ears"],
          ["from slightly above", "from a little above ear level"], None),
     (0, ["at ear level", "at head height", "level with my ears", "at ear height"],
         ["from ear level", "from head height"], None),
@@ -360,9 +375,10 @@ _ELEVATION: list[tuple[float, list[str], list[str], str | None]] = [
           ["from below", "from down low", "from below me"], None),
     (-45, ["on the floor", "down at floor level", "at floor level", "near the floor@v"],
           ["from the floor", "from floor level"], "in"),
-    (-60, ["under my feet", "beneath me", "beneath my feet", "below my feet", "underfoot@t"],
+    (-60, ["under my feet", "beneath me", "beneath my feet", "below my feet", "underfoot@t", "down around the ankles"],
           ["from under my feet", "from beneath me", "from underfoot@t"], None),
-    (-90, ["directly below me", "straight below me", "straight down"],
+    (-90, ["directly below me", "straight below me", "straight down", "directly underneath me",
+          "right beneath my feet, straight down", "plumb below me@v"],
           ["from directly below", "from straight below me"], None),
 ]
 ELEVATION_LOC = _Vocab((p, (el, env)) for el, loc, _, env in _ELEVATION for p in loc)
@@ -379,21 +395,26 @@ VERTICAL_ENDS = _Vocab([
 # (distance_m, phrases, env)
 _DISTANCE: list[tuple[float, list[str], str | None]] = [
     (0.3, ["in my ear", "at my ear", "close enough to whisper in my ear", "whispering in my ear", "an inch from my ear@t",
-           "millimetres from my ear@v"], None),
+           "millimetres from my ear@v", "an inch away", "millimetres away"], None),
     (0.5, ["very close", "right next to me", "up close", "very near", "right beside me",
-           "practically touching me@v", "breathing down my neck@t"], None),
+           "practically touching me@v", "breathing down my neck@t",
+           "almost touching me"], None),
     (0.7, ["within arm's reach", "at arm's length"], None),
     (1.0, ["close", "close by", "close to me", "near me", "quite close"], None),
-    (1.5, ["nearby", "not far away", "not far off", "a step away", "a stride away@v"], None),
-    (2.0, ["a couple of metres away", "a short distance away", "a couple of meters away"], None),
-    (4.0, ["a few metres away", "a few meters away", "a few paces away@v", "a handful of metres off@t"], None),
+    (1.5, ["nearby", "not far away", "not far off", "a step away", "a stride away@v", "one stride away"], None),
+    (2.0, ["a couple of metres away", "a short distance away", "a couple of meters away",
+           "a couple of paces off"], None),
+    (4.0, ["a few metres away", "a few meters away", "a few paces away@v", "a handful of metres off@t",
+           "a handful of steps away"], None),
     (6.0, ["across the room", "on the other side of the room", "at the far side of the room@t"], "in"),
     (10.0, ["some distance away", "a stone's throw away", "a little way off"], None),
     (15.0, ["far away", "far off", "a long way away", "far", "distant"], None),
-    (20.0, ["a long way off", "way over there", "quite far away@v"], None),
+    (20.0, ["a long way off", "way over there", "quite far away@v",
+            "over yonder"], None),
     (25.0, ["down the street", "down the road"], "out"),
     (40.0, ["in the distance", "very far away", "very far", "far in the distance",
-            "way off in the distance", "far, far away", "a great distance away@t"], None),
+            "way off in the distance", "far, far away", "a great distance away@t",
+            "at a great distance"], None),
     (50.0, ["across the field", "at the other end of the park@v"], "out"),
     (60.0, ["in the far distance", "at the very edge of hearing@t"], None),
     (80.0, ["on the horizon", "out on the horizon", "near the horizon@v"], "out"),
@@ -1337,6 +1358,13 @@ _FAMILY_GROUPS: dict[str, tuple[str, str, str, list[str]]] = {
         "{S} {v:sweeps} across from {A} to {B}{SPD}{X}", "{S} {MV} {DB}, starting {DA}{SPD}{X}",
         "{S} {v:makes} its way from {A} over to {B}{SPD}{X}",
     ]),
+    # a line told as a sequence of two places rather than "from A to B"
+    "motion.sequence": ("motion", "mix", "motion=line", [
+        "{S} {v:begins} {DA} and {v:finishes} {DB}{SPD}{X}", "{S} {v:sets} off {DA} and {v:winds} up {DB}{SPD}{X}",
+        "{S} {BE} {DA} at first, {DB} later on{SPD}{X}", "first {DA}, then {DB}: {S} {MV}{SPD}{X}",
+        "{S} {MV} {DA} to begin with and {DB} at the end{SPD}{X}", "{S} {v:opens} {DA} and {v:closes} {DB}{SPD}{X}",
+        "{S} {v:starts} out {DA}, then {v:drifts} {DB}{SPD}{X}",
+    ]),
     "motion.orbit": ("motion", "mix", "motion=orbit", [
         "starting {D}, {S} {v:circles} around me{ODIR}{TURNS}{SPD}{X}",
         "{S} {v:starts} {D} and {v:circles} me{ODIR}{TURNS}{SPD}{X}",
@@ -1591,15 +1619,18 @@ _COMPASS_LOC = _Vocab.of(["to the {p}", "to the {p} of me", "{p} of me", "in the
                           "off to the {p}@v", "{p}ward of me@t"])
 _COMPASS_FROM = _Vocab.of(["from the {p}", "from the {p} side", "from off to the {p}@v"])
 _FACING_PRE = _Vocab.of(["facing {f}, ", "I'm facing {f}; ", "(facing {f}) ", "with the listener facing {f}, ",
-                         "looking {f}, ", "while I face {f}, @v", "my nose points {f}: @t"])
+                         "looking {f}, ", "while I face {f}, @v", "my nose points {f}: @t",
+                         "with my nose pointing {f}, "])
 _FACING_POST = _Vocab.of([", while I face {f}", " (I'm facing {f})", ", with me facing {f}",
                           "; the listener faces {f}", ", and I'm looking {f}@t", " — I face {f}@v"])
 _PAN_NUM = _Vocab.of(["{n} left", "{n}° left", "{n} degrees left", "{n} to the left", "{n} degrees to the left",
                       "{n} notches left@t", "left by {n}@v"])
 _ELEV_UP = _Vocab.of(["{n} degrees up", "{n}° above ear level", "elevated {n} degrees", "at {n} degrees elevation",
-                      "raised {n}°", "{n} degrees above the horizontal@t", "tilted up {n} degrees@v"])
+                      "raised {n}°", "{n} degrees above the horizontal@t", "tilted up {n} degrees@v",
+                      "{n}° above horizontal", "tilted {n} degrees upward"])
 _ELEV_DOWN = _Vocab.of(["{n} degrees down", "{n}° below ear level", "lowered {n} degrees",
-                        "at minus {n} degrees elevation", "{n} degrees below the horizontal@t", "dipped {n} degrees@v"])
+                        "at minus {n} degrees elevation", "{n} degrees below the horizontal@t", "dipped {n} degrees@v",
+                        "{n}° below horizontal"])
 _ELEV_UP_FROM = _Vocab.of(["from {n} degrees up", "from {n}° above ear level"])
 _ELEV_DOWN_FROM = _Vocab.of(["from {n} degrees down", "from {n}° below ear level"])
 _DIST_LOC = _Vocab.of(["{q} away", "at {q}", "{q} from me", "at a distance of {q}", "about {q} away",

@@ -346,7 +346,7 @@ def test_compass_with_and_without_a_facing(all_rows):
         facing, bearing = 0.0, None
         for m in found:
             name = re.sub(r"[- ]", "", m.group(1).lower())
-            if re.search(r"(facing|face|faces|looking|points)\s*$", r["text"][:m.start()], re.I):
+            if re.search(r"(facing|face|faces|looking|points|pointing)\s*$", r["text"][:m.start()], re.I):
                 facing = _BEARINGS[name]
             else:
                 bearing = _BEARINGS[name]
@@ -449,7 +449,7 @@ def test_motion_words(all_rows):
                 assert m["duration_s"] == corpus.SLOW_S, r
             if re.search(r"\b(quickly|rapidly|swiftly)\b", t):
                 assert m["duration_s"] == corpus.FAST_S, r
-    lines = [r for r in moving if re.search(r"\bfrom (hard )?left to (hard )?right\b(?! of)", r["text"].lower())]
+    lines = [r for r in moving if re.search(r"\bfrom (?:hard |the |my )?left to (?:hard |the |my )?right\b(?! of| and| side)", r["text"].lower())]
     assert lines and all(r["labels"]["azimuth_deg"] == 90 and r["labels"]["motion"]["end"]["azimuth_deg"] == -90
                          for r in lines if r["labels"]["motion"]["kind"] == "line")
     approach = [r for r in moving if r["labels"]["motion"]["kind"] == "approach"]
