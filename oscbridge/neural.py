@@ -33,8 +33,48 @@ def quantize_int8(model):
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
+def trace_model(model, ids, mask):
+    """``model(ids, mask)`` compiled by ``torch.jit.trace`` into a graph, or None if tracing fails.
+
+    A cue is a handful of tokens, so the eager forward pass is mostly Python overhead: on the
+    2-core CPU the traced graph answers one cue in about a third of the time (predict p50
+    8.4 -> 2.6 ms). The graph takes any batch size and length; tests check that it gives the
+    eager model's outputs on padded batches of mixed lengths."""
+    import warnings
+
+    import torch
+
+    with torch.inference_mode():
+        keys = sorted(model(ids, mask))
+
+        class Tupled(torch.nn.Module):  # tracing wants a tuple out, in a fixed order
+            def __init__(self):
+                super().__init__()
+                self.model = model
+
+            def forward(self, i, m):
+                out = self.model(i, m)
+                return tuple(out[k] for k in keys)
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                graph = torch.jit.trace(Tupled().eval(), (ids, mask), check_trace=False)
+        except Exception:  # noqa: BLE001 -- an encoder tracing cannot follow: stay eager
+            return None
+
+    def forward(i, m):
+        # The optimising executor re-profiles the graph for each new input shape (its first calls
+        # took up to 52 ms); the plain interpreter is as fast in the steady state, with no spikes.
+        with torch.jit.optimized_execution(False):
+            return dict(zip(keys, graph(i, m)))
+
+    return forward
+
+
 class NeuralPredictor:
-    def __init__(self, path: Path, use_parser: bool = True, threads: int | None = None, int8: bool = True):
+    def __init__(self, path: Path, use_parser: bool = True, threads: int | None = None, int8: bool = True,
+                 trace: bool = True):
         import torch
 
         from oscbridge.checkpoint import load_checkpoint
@@ -48,6 +88,12 @@ class NeuralPredictor:
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch
         self.max_tokens = self.model.config.max_tokens
+        self._forward = self.model
+        self.traced = False
+        if trace:
+            traced = trace_model(self.model, *self.encode(["a warm-up cue on the left, far away"]))
+            if traced is not None:
+                self._forward, self.traced = traced, True
         self.raw(["a warm-up cue on the left"])  # the first forward pass is slow: pay it at start, not on a cue
 
     def without_parser(self) -> "NeuralPredictor":
@@ -64,7 +110,7 @@ class NeuralPredictor:
         """Decoded model outputs for a batch, as plain tensors (used by evaluation)."""
         with self._torch.inference_mode():
             ids, mask = self.encode(texts)
-            return self.model.decode(self.model(ids, mask))
+            return self.model.decode(self._forward(ids, mask))
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         for t in texts:

@@ -132,6 +132,26 @@ def test_unreadable_text_gets_low_confidence_from_the_parser_free_path(tiny):
     assert 0.0 <= a.confidence <= 1.0
 
 
+def test_traced_graph_answers_as_the_eager_model(tiny):
+    """The served forward pass is a torch.jit graph traced on one short cue; it must give the eager
+    model's outputs for any batch size and length (padding, truncation at max_tokens)."""
+    import torch
+
+    from oscbridge.neural import NeuralPredictor
+
+    traced = NeuralPredictor(tiny)
+    eager = NeuralPredictor(tiny, trace=False)
+    assert traced.traced and not eager.traced
+    long = "a dog barks " + "and keeps barking " * 60 + "behind me on the left"
+    batches = [["a"], ["a dog barks behind me on the left, far away, in a cathedral"], ["a", long],
+               ["violin at 10 o'clock", "rain", "the helicopter circles slowly overhead, getting closer and louder"]]
+    for texts in batches:
+        a, b = traced.raw(texts), eager.raw(texts)
+        assert set(a) == set(b)
+        for k in a:
+            assert torch.equal(a[k], b[k]), (texts, k)
+
+
 @pytest.mark.peers
 def test_daemon_serves_the_model(tiny):
     with OscDump() as dump, DaemonProcess("--send", f"adm-osc@127.0.0.1:{dump.port}", "--model", str(tiny),
