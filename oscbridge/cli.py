@@ -443,6 +443,9 @@ def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, se
 @click.option("--probe-n", default=6000, show_default=True, help="Synthetic training cues that fit the linear probe.")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--handwritten", "handwritten", default=None, metavar="JSONL", help="Hand-written set [default: the shipped one].")
+@click.option("--batch", "batch", default=1, show_default=True, type=click.IntRange(1, 4096),
+              help="Cues per forward pass; 1 is how the daemon answers (the int8 model's output moves slightly "
+                   "with its batch-mates).")
 @click.option("--render", "render_mode", is_flag=True,
               help="Closed-loop check of the binaural renderer instead: render noise around the head, estimate "
                    "the lateral angle from the ears' ITD (GCC-PHAT) and ILD, report the error.")
@@ -451,7 +454,7 @@ def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, se
 @click.option("--step", "step_deg", default=5.0, show_default=True, help="With --render: azimuth grid step (degrees).")
 @click.option("--reverb", is_flag=True, help="With --render: render with the default reverb (wet 0.2) instead of dry.")
 def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, probe_n: int, seed: int,
-             handwritten: str | None, render_mode: bool, hrtfs: tuple[str, ...], step_deg: float, reverb: bool) -> None:
+             handwritten: str | None, batch: int, render_mode: bool, hrtfs: tuple[str, ...], step_deg: float, reverb: bool) -> None:
     """The paper's metrics and ours for keyword rule, linear probe, model and model+parser
     (or, with --render, the closed-loop localisation check of the binaural renderer)."""
     import json
@@ -484,7 +487,7 @@ def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, pr
         hw_path = Path(handwritten) if handwritten else ev.HANDWRITTEN
         sets = {"synthetic test": ev.items_from_corpus(corpus.generate(n_test, seed=seed + 2, split="test")),
                 "handwritten": ev.load_handwritten(hw_path)}
-        results = ev.evaluate_all(predictors, sets)
+        results = ev.evaluate_all(predictors, sets, batch)
     except OscbridgeError as e:
         _fail(e)
     names = list(predictors)
@@ -496,7 +499,7 @@ def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, pr
         ev.plot(results, sets["handwritten"], "model+parser", Path(plot_path))
         click.echo(f"plot: {plot_path}", err=True)
     clean = {s: {k: v for k, v in subs.items() if not k.startswith("_")} for s, subs in results.items()}
-    Path(out).write_text(json.dumps({"model": str(path), "meta": with_parser.meta.get("best"), "results": clean}, indent=1))
+    Path(out).write_text(json.dumps({"model": str(path), "meta": with_parser.meta.get("best"), "batch": batch, "results": clean}, indent=1))
     click.echo(f"metrics: {out}", err=True)
 
 

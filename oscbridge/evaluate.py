@@ -129,12 +129,16 @@ def run_predictor(predictor, texts: list[str], batch: int = 64) -> list[Predicti
     return out
 
 
-def evaluate_all(predictors: dict, sets: dict[str, list[Item]]) -> dict:
-    """{set: {subset: {predictor: metrics}}} plus the raw predictions of the last predictor for plots."""
+def evaluate_all(predictors: dict, sets: dict[str, list[Item]], batch: int = 1) -> dict:
+    """{set: {subset: {predictor: metrics}}} plus the raw predictions of the last predictor for plots.
+
+    ``batch`` cues per forward pass. The default, 1, is how the daemon answers a cue. It matters for
+    the int8 model: dynamic quantization takes one activation scale per batch, so a cue's
+    prediction moves a little with its batch-mates (and their padding)."""
     results: dict = {}
     for set_name, items in sets.items():
         texts = [it.text for it in items]
-        per_pred = {name: run_predictor(p, texts) for name, p in predictors.items()}
+        per_pred = {name: run_predictor(p, texts, batch) for name, p in predictors.items()}
         subsets = {"all": list(range(len(items)))}
         if set_name == "handwritten":
             for sub in SUBSETS:

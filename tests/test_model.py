@@ -152,6 +152,33 @@ def test_traced_graph_answers_as_the_eager_model(tiny):
             assert torch.equal(a[k], b[k]), (texts, k)
 
 
+def test_evaluate_writes_every_metric_for_four_predictors(tiny, tmp_path):
+    """`oscbridge evaluate` on a tiny model: the table, the JSON with every set and subset, the plot, and
+    --batch (the keyword rule does not batch, so its figures cannot depend on it)."""
+    runs = {}
+    for batch in ("1", "16"):
+        out = tmp_path / f"eval{batch}.json"
+        args = ["evaluate", "--model", str(tiny), "--n-test", "60", "--probe-n", "300", "--batch", batch,
+                "--out", str(out)]
+        if batch == "1":
+            args += ["--plot", str(tmp_path / "eval.png")]
+        r = oscbridge(*args)
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert "| synthetic test |" in r.stdout and "| handwritten / paraphrase |" in r.stdout
+        runs[batch] = json.loads(out.read_text())
+    assert runs["1"]["batch"] == 1 and runs["16"]["batch"] == 16
+    res = runs["1"]["results"]
+    assert set(res) == {"synthetic test", "handwritten"}
+    assert {"all", "numeric", "long", "metaphorical", "paraphrase"} <= set(res["handwritten"])
+    for name in ("keyword", "linear probe", "model", "model+parser"):
+        m = res["handwritten"]["all"][name]
+        assert m["n"] > 100 and 0.0 <= m["ae_deg"] <= 180.0 and 0.0 <= m["front_back_rate"] <= 1.0
+    assert res["synthetic test"]["all"]["keyword"] == runs["16"]["results"]["synthetic test"]["all"]["keyword"]
+    assert (tmp_path / "eval.png").stat().st_size > 10_000
+    r = oscbridge("evaluate", "--model", str(tiny), "--batch", "0")
+    assert r.returncode == 2 and "--batch" in r.stderr
+
+
 @pytest.mark.peers
 def test_daemon_serves_the_model(tiny):
     with OscDump() as dump, DaemonProcess("--send", f"adm-osc@127.0.0.1:{dump.port}", "--model", str(tiny),
