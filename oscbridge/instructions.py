@@ -61,7 +61,8 @@ Motion
     left", "from 10 to 2 o'clock", "from -30 to 30 degrees"): start values and the end position;
     kind ``line`` for angles, ``approach``/``recede`` for distances.
     ``to|towards|into|within A`` after a movement verb (moves, pans, flies, approaches ...) or a
-    "from": the end position only.
+    "from": the end position only; so is ``then A`` in a cue with a movement ("first on the left,
+    then 3 o'clock: the bird flies").
     ``over|in|for|during|within|lasting|taking N s|sec|seconds|ms|min|minutes|h``, ``over a minute``,
     ``a N-second sweep``: duration_s.
     ``clockwise``/``cw`` -> "cw"; ``counter-clockwise``/``anticlockwise``/``ccw`` -> "ccw".
@@ -491,6 +492,8 @@ _FROM_TO = re.compile(
 _TO_END = re.compile(
     r"\b(?:to\s+within|to|towards?|toward|till|until|into|within)\s+(?:the\s+)?"
     rf"(?P<b>{_ENDP})(?!\w)")
+#: "first on the left, then 3 o'clock": a second place after "then" is where a movement ends
+_THEN_END = re.compile(rf"\bthen\s+(?:(?:to|at|on|towards?)\s+)?(?:the\s+)?(?P<b>{_ENDP})(?!\w)")
 
 _E_ANGLE_FULL = re.compile(
     rf"(?P<n>{_N}){_DEG}(?:\s*,?\s*(?:(?:to|on|towards?)\s+)?{_ART}?(?P<side>left|right)\b"
@@ -752,10 +755,14 @@ class _Parse:
 
     def to_end(self) -> None:
         t = self.t
-        for m in _TO_END.finditer(t):
+        ends = [(m, False) for m in _TO_END.finditer(t)]
+        if "then" in t:
+            ends += [(m, True) for m in _THEN_END.finditer(t)]
+        for m, then in ends:
             if not self.free(*m.span()):
                 continue
-            if _MOTION_CONTEXT.search(t, 0, m.start()) is None:
+            # "to" needs a movement before it; "then" a movement anywhere ("first A, then B: it moves")
+            if _MOTION_CONTEXT.search(t, 0, len(t) if then else m.start()) is None:
                 continue
             e = _endpoint(m.group("b"), self.facing)
             if e is None or e[0] == "bare" or not e[2] or e[0] in self.end:

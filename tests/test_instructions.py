@@ -423,6 +423,8 @@ def test_pan_with_duration_full_result():
         ("the car drives towards 3 o'clock", {"azimuth_deg": -90.0}),
         ("approaches to within 2 metres", {"distance_m": 2.0}),
         ("comes closer, to 1 metre", {"distance_m": 1.0}),
+        ("first left and a bit forward, then twelve o'clock: the tiger moves", {"azimuth_deg": 0.0}),
+        ("first on the left, then 3 o'clock: the bird flies", {"azimuth_deg": -90.0}),
     ],
 )
 def test_end_only(text, end):
@@ -431,6 +433,11 @@ def test_end_only(text, end):
     assert ins.motion_kind is None
     assert ins.end == pytest.approx(end)
     assert ins.explicit == tuple(f"motion.end.{k}" for k in end)
+
+
+def test_then_without_a_movement_is_a_static_direction():
+    ins = parse_instructions("a dog barks at 3 o'clock, then stops")
+    assert ins.values == {"azimuth_deg": -90.0} and ins.end == {}
 
 
 def test_to_without_a_movement_is_a_static_direction():
