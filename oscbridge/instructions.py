@@ -317,6 +317,8 @@ def normalize(text: str) -> str:
 #: a number: at most 9 integer digits (so every value is finite), optional sign and decimals
 _N = r"(?<![\w.])[-+]?(?:\d{1,9}(?:\.\d+)?|\.\d+)(?!\.?\d)"
 _DEG = r"(?:\s*\u00b0|[\s-]*(?:degrees?|degs?|deg)\b\.?)"
+#: the adverb a reference point may take: "of [directly|straight|dead] behind"
+_REF_ADV = r"(?:(?:directly|straight|dead|right|due)\s+)?"
 _APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|some|~|just|exactly|precisely|nearly|almost)\s*)"
 _PREP = r"(?:(?:to|towards?|on|off|at|in|from|of)\s+)"
 _ART = r"(?:(?:the|my|your|our|his|her|their)\s+)"
@@ -347,7 +349,7 @@ _ANGLE = re.compile(
     rf"(?P<n>{_N}){_DEG}\s*,?\s*(?:(?:off[\s-]axis|over|off|round|around|out|away|across)\s+)?{_PREP}?{_ART}?"
     r"(?P<dir>left|right|behind|back|rear|in\s+front|front|forwards?|ahead|upwards?|up|above|higher|high"
     r"|downwards?|down|below|beneath|underneath|under|lower|low|elevation|azimuth)\b"
-    r"(?:\s+of\s+(?:the\s+)?(?:(?:directly|straight|dead|right|due)\s+)?"
+    rf"(?:\s+of\s+(?:the\s+)?{_REF_ADV}"
     r"(?P<ref>centre|center|middle|front|straight\s+ahead|ahead|behind|back|rear"
     r"|me|you|us|listener|the\s+listener|audience|stage|screen|zero))?"
     r"(?:\s+(?:me|you|us|the\s+listener|the\s+audience)\b)?"
@@ -476,8 +478,7 @@ _MOTION_CONTEXT = re.compile(
     r"from)\b")
 
 _SIDE_T = rf"(?:\s*,?\s*(?:(?:to|on|towards?)\s+)?{_ART}?(?:left|right)\b)"
-_REF_T = (r"(?:\s+of\s+(?:the\s+)?(?:(?:directly|straight|dead|right|due)\s+)?"
-          r"(?:centre|center|middle|front|behind|back|rear))")
+_REF_T = rf"(?:\s+of\s+(?:the\s+)?{_REF_ADV}(?:centre|center|middle|front|behind|back|rear))"
 _E_ANGLE = (rf"{_N}{_DEG}(?:{_SIDE_T}{_REF_T}?|\s*(?:of\s+)?(?:upwards|up|above|downwards|down|below"
             r"|elevation|azimuth)\b)?")
 _E_SIDE = rf"{_N}\s+(?:(?:to|on)\s+)?(?:the\s+)?(?:left|right)\b"
@@ -497,7 +498,7 @@ _THEN_END = re.compile(rf"\bthen\s+(?:(?:to|at|on|towards?)\s+)?(?:the\s+)?(?P<b
 
 _E_ANGLE_FULL = re.compile(
     rf"(?P<n>{_N}){_DEG}(?:\s*,?\s*(?:(?:to|on|towards?)\s+)?{_ART}?(?P<side>left|right)\b"
-    r"(?:\s+of\s+(?:the\s+)?(?:(?:directly|straight|dead|right|due)\s+)?(?P<ref>centre|center|middle|front|behind|back|rear))?"
+    rf"(?:\s+of\s+(?:the\s+)?{_REF_ADV}(?P<ref>centre|center|middle|front|behind|back|rear))?"
     r"|\s*(?:of\s+)?(?P<vd>upwards|up|above|downwards|down|below|elevation|azimuth)\b)?")
 _E_SIDE_FULL = re.compile(rf"(?P<n>{_N})\s+(?:(?:to|on)\s+)?(?:the\s+)?(?P<side>left|right)\b")
 _E_DIST_FULL = re.compile(rf"(?P<n>{_N})\s*-?\s*(?P<u>{_DISTU})\b(?:\s+away)?")
@@ -557,6 +558,12 @@ def _bearing(name: str) -> float | None:
     return _BEARINGS.get(name.replace(" ", "").replace("-", ""))
 
 
+def _bearing_azimuth(bearing: float, facing: float) -> float:
+    """A compass bearing (clockwise from north) as an azimuth for a listener facing ``facing``
+    (conventions.md: azimuth = facing - bearing; with no facing stated, north is in front)."""
+    return wrap_azimuth(facing - bearing)
+
+
 def _angle_value(n: float, direction: str, ref: str | None, side: str | None) -> tuple[str, float, bool] | None:
     """(field, value, side used) of "N degrees <direction> [of <ref>] [<side>]"; None when ambiguous."""
     d = " ".join(direction.split())
@@ -611,7 +618,7 @@ def _endpoint(s: str, facing: float) -> tuple[str, float, bool] | None:
     m = _E_COMP_FULL.fullmatch(s)
     if m:
         b = _bearing(m.group("c"))
-        return None if b is None else ("azimuth_deg", wrap_azimuth(-(b - facing)), True)
+        return None if b is None else ("azimuth_deg", _bearing_azimuth(b, facing), True)
     if _N_AT_START.fullmatch(s):
         return "bare", _num(s), False
     return None
@@ -817,7 +824,7 @@ class _Parse:
             if ref in ("behind", "back", "rear"):
                 base = 180.0
             elif ref == "north":
-                base = -self.facing  # north's azimuth; clockwise bearings turn right
+                base = _bearing_azimuth(0.0, self.facing)
             else:
                 base = 0.0
             if self.set_value("azimuth_deg", base + sign * n, *m.span()):
@@ -825,7 +832,7 @@ class _Parse:
 
     def bearing_degrees(self) -> None:
         for m in _BEARING_DEG.finditer(self.t):
-            if self.set_value("azimuth_deg", -(_num(m.group("n")) - self.facing), *m.span()):
+            if self.set_value("azimuth_deg", _bearing_azimuth(_num(m.group("n")), self.facing), *m.span()):
                 return
 
     def pan_notation(self) -> None:
@@ -948,7 +955,7 @@ class _Parse:
             return
         for m in _COMPASS_DIR.finditer(self.t):
             b = _bearing(m.group("c") or m.group("c2") or m.group("c3"))
-            if b is not None and self.set_value("azimuth_deg", -(b - self.facing), *m.span()):
+            if b is not None and self.set_value("azimuth_deg", _bearing_azimuth(b, self.facing), *m.span()):
                 return
 
     def distance(self) -> None:

@@ -123,6 +123,7 @@ def test_normalize_number_words(text, expected):
         ("20 degrees clockwise from behind", {"azimuth_deg": 160.0}),  # clockwise seen from above: towards the left
         ("violin, bearing 090", {"azimuth_deg": -90.0}),
         ("facing east, a horn at bearing 0", {"azimuth_deg": 90.0}),
+        ("facing east, a horn 30 degrees clockwise from north", {"azimuth_deg": 60.0}),
         ("45 degrees behind me on the left", {"azimuth_deg": 135.0}),
         ("30 degrees behind on the right", {"azimuth_deg": -150.0}),
         ("forty five degrees behind on the right", {"azimuth_deg": -135.0}),
