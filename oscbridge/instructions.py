@@ -22,11 +22,16 @@ Azimuth
     ``N degrees in front [on the] left|right``             +N / -N   (measured from straight ahead)
     ``azimuth [of|=|:] N [degrees] [left|right]``         N in the canonical frame ("azimuth -45" -> -45,
                                                            "azimuth 120 left" -> 120, "... 30 right" -> -30);
-                                                           also ``N degrees azimuth``
+                                                           also ``N degrees azimuth``; ``az``, ``azi``, ``azim``.
+                                                           A signed number is canonical: a side word after it
+                                                           does not flip it ("azimuth -40, right beside me")
     ``[at] H o'clock``, ``H:MM o'clock``                   12 = 0, 3 = -90 (right), 6 = 180, 9 = +90 (left)
-    ``at|from|to half past H`` / ``quarter past H`` / ``quarter to H``   clock position H:30, H:15, H-1:45
-    ``N degrees over|off|round|off-axis to the left``       +N (an adverb before the side)
-    ``L30``, ``R 45``, ``pan it 30L``                      a desk's pan notation, degrees: +30, -45, +30
+    ``at|from|to half past H`` / ``[a] quarter past H`` / ``[a] quarter to H``   clock position H:30, H:15, H-1:45
+    ``between H and K o'clock``                           the middle of the two, the shorter way round
+                                                           (opposite positions: nothing read)
+    ``N degrees over|off|round|off-axis|off centre to the left``   +N (an adverb before the side)
+    ``L30``, ``R 45``, ``pan it 30L``, ``30 deg L``, ``20° R``   a desk's pan notation, degrees: +30, -45, +30,
+                                                           +30, -20 ("pan 30 left" with no unit stays unread)
     ``[at] -45 degrees``, ``+60°``                         an explicitly signed angle with no direction word:
                                                            the canonical frame (unsigned "30 degrees" stays
                                                            unread: its sense is ambiguous)
@@ -40,13 +45,14 @@ Azimuth
                                                            is not a direction.
 Elevation
     ``N degrees up|above|upwards|high``  +N;  ``N degrees down|below|beneath|under|low``  -N
-    ``up|down [by] N degrees``;  ``elevation [of|=|:] N [degrees] [up|down]``;  ``N degrees elevation``
+    ``up|down [by] N degrees``;  ``elevation|elev|ele [of|=|:] N [degrees] [up|down]``;  ``N degrees elevation``
     ``raised|elevated|lifted|tilted up N degrees`` +N; ``lowered|dipped|dropped|tilted down N degrees`` -N
     ``N degrees left and M up|down``: M takes the degrees of the angle before it
 Distance
     ``N m|metres|meters|cm|mm|km|ft|feet|foot|yards|inches``  (feet x 0.3048), not when followed by
     "/s", "per", closer/further/wide/long/high..., nor after "by" (a relative change);
-    ``distance|range|radius [of] N [unit]`` (metres when no unit)
+    ``distance|range|radius [of] N [unit]`` (metres when no unit; not "into the distance a quarter of
+    a turn" nor "... at 4:30")
 Level and room
     ``[gain|level|volume] N dB``; ``N dB quieter|softer|lower|down|cut|less`` -> -|N|;
     ``N dB louder|up|boost|more`` -> +|N|; ``cut|reduce|attenuate|lower [it] [by] N dB`` -> -|N|;
@@ -54,7 +60,7 @@ Level and room
     ``drr|direct-to-reverberant [ratio] N [dB]``
     ``reverb|wet [mix] N[%]``, ``N% reverb|wet`` -> wet (N% -> N/100; a bare N > 1 read as a percentage);
     ``N% dry`` -> wet 1 - N/100
-    ``spread|width N [degrees]``, ``N degrees wide|spread``
+    ``spread|width|fanned out N [degrees]``, ``N degrees wide|spread``
 Motion
     ``from A to B`` where A and B are both explicit (angles with a side, clock positions, compass
     points, distances, or a bare number that takes the other end's unit: "from 30 to 60 degrees
@@ -346,7 +352,7 @@ _REF_BACK = {"behind", "back", "rear"}
 
 # --- angles --------------------------------------------------------------------------------
 _ANGLE = re.compile(
-    rf"(?P<n>{_N}){_DEG}\s*,?\s*(?:(?:off[\s-]axis|over|off|round|around|out|away|across)\s+)?{_PREP}?{_ART}?"
+    rf"(?P<n>{_N}){_DEG}\s*,?\s*(?:(?:off[\s-]axis|off[\s-]cent(?:re|er)|over|off|round|around|out|away|across)\s+)?{_PREP}?{_ART}?"
     r"(?P<dir>left|right|behind|back|rear|in\s+front|front|forwards?|ahead|upwards?|up|above|higher|high"
     r"|downwards?|down|below|beneath|underneath|under|lower|low|elevation|azimuth)\b"
     rf"(?:\s+of\s+(?:the\s+)?{_REF_ADV}"
@@ -359,7 +365,8 @@ _DIR_FIRST = re.compile(
     rf"\b(?P<dir>left|right|upwards?|up|downwards?|down)\s+(?:(?:by\s+)?(?P<n>{_N}){_DEG}|by\s+(?P<nb>{_N})(?![\w.%]|\s*(?:(?:{_DISTU}|db|dbs|decibels?|percent|per\s*cent|times)\b|{_TIMEU})))")
 #: a mixing desk's pan notation: "L30", "R 45", "pan it 30L" (degrees; "30L" alone may be litres)
 _PAN_NOTATION = re.compile(
-    r"(?:(?<![\w.'])(?P<s1>[lr])\s?(?P<n1>\d{1,3})|\b(?:pan(?:ned)?(?:\s+\w+)?|at|to)\s+(?P<n2>\d{1,3})(?P<s2>[lr]))"
+    r"(?:(?<![\w.'])(?P<s1>[lr])\s?(?P<n1>\d{1,3})|\b(?:pan(?:ned)?(?:\s+\w+)?|at|to)\s+(?P<n2>\d{1,3})(?P<s2>[lr])"
+    rf"|(?<![\w.])(?P<n3>\d{{1,3}}(?:\.\d+)?){_DEG}\s*(?P<s3>[lr]))"
     r"(?![\w.']|\s*(?:%|percent))")
 #: an explicitly signed angle with nothing after it, read in the canonical frame: "at -45°", "+60 degrees"
 _SIGNED_ANGLE = re.compile(rf"(?<![\w.])(?P<n>[-+]\d{{1,3}}(?:\.\d+)?){_DEG}")
@@ -377,18 +384,22 @@ _EL_VERB = re.compile(
     r"(?P<down>lowered|dipped|dropped|tilted\s+down|pitched\s+down|angled\s+down))"
     rf"\s+(?:by\s+)?(?P<n>{_N}){_DEG}")
 _AZ_KW = re.compile(
-    rf"\b(?:azimuth|azimuthal\s+angle|az)\s*(?:angle\s*)?(?:of|at|to|=|:|is|set\s+to)?\s*{_APPROX}?"
+    rf"\b(?:azimuth|azimuthal\s+angle|azim|azi|az)\s*(?:angle\s*)?(?:of|at|to|=|:|is|set\s+to)?\s*{_APPROX}?"
     rf"(?P<n>{_N})(?:{_DEG})?(?:\s*,?\s*(?:(?:to|towards?|on)\s+)?{_ART}?(?P<side>left|right)\b)?")
 _EL_KW = re.compile(
-    rf"\b(?:elevation|elev|el(?=\s*[:=])|altitude|elevated|height\s+angle)\s*(?:angle\s*)?"
+    rf"\b(?:elevation|elev|ele|el(?=\s*[:=])|altitude|elevated|height\s+angle)\s*(?:angle\s*)?"
     rf"(?:of|at|to|=|:|is|by)?\s*{_APPROX}?(?P<n>{_N})(?:{_DEG})?"
     r"(?:\s*(?P<vd>upwards?|up|above|downwards?|down|below)\b)?")
 
 # --- clock and compass ---------------------------------------------------------------------
 _CLOCK = re.compile(rf"(?<![\w.:])(?P<h>\d{{1,2}}(?:\.\d+)?)(?::(?P<mm>[0-5]\d))?\s*{_CLOCKW}")
 _CLOCK_PAST = re.compile(
-    rf"\b(?:at|from|to|towards?|around)\s+(?P<q>half|quarter)\s+(?P<rel>past|to)\s+(?P<h>\d{{1,2}})\b"
+    rf"\b(?:at|from|to|towards?|around)\s+(?:a\s+)?(?P<q>half|quarter)\s+(?P<rel>past|to)\s+(?P<h>\d{{1,2}})\b"
     rf"(?:\s*{_CLOCKW})?")
+#: "between 1 and 2 o'clock": the middle of the two positions (the shorter way round)
+_CLOCK_BETWEEN = re.compile(
+    rf"\bbetween\s+(?P<h1>\d{{1,2}})(?::(?P<m1>[0-5]\d))?(?:\s*{_CLOCKW})?\s+and\s+(?P<h2>\d{{1,2}})"
+    rf"(?::(?P<m2>[0-5]\d))?\s*{_CLOCKW}")
 _FACING = re.compile(
     r"\b(?:facing|face|faces|faced|looking|look|looks|heading|headed|oriented|orientated|pointing|"
     r"points|turned)\s+(?:(?:to(?:wards?)?|toward|in(?:to)?)\s+)?(?:the\s+)?(?:due\s+)?"
@@ -409,8 +420,8 @@ _DIST = re.compile(
     r"(?!\s+(?:closer|nearer|further|farther|more|less|wide|tall|high|long|deep|across|squared|square|"
     r"cubed|x\b|by\b))")
 _DIST_KW = re.compile(
-    rf"\b(?:distance|dist|range|radius)\s*(?:of|at|=|:|is)?\s*{_APPROX}?(?P<n>{_N})"
-    rf"(?:\s*-?\s*(?P<u>{_DISTU})\b)?(?!\s*(?:%|db|deg|\u00b0|s\b|sec|seconds?|min))")
+    rf"(?<!into the )(?<!in the )\b(?:distance|dist|range|radius)\s*(?:of|at|=|:|is)?\s*{_APPROX}?(?P<n>{_N})"
+    rf"(?:\s*-?\s*(?P<u>{_DISTU})\b)?(?!\s*(?:%|db|deg|\u00b0|s\b|sec|seconds?|min|:\d|{_CLOCKW}))")
 
 # --- level, room, width ---------------------------------------------------------------------
 _DB = r"\s*(?:db|decibels?)(?:fs)?(?!\w)(?!\s*spl)"
@@ -438,7 +449,7 @@ _WET_KW = re.compile(
 _WET_PCT = re.compile(
     rf"(?P<n>{_N})\s*(?:%|percent\b|per\s+cent\b)\s*(?P<kw>reverb(?:eration)?|wet|dry)\b")
 _SPREAD_KW = re.compile(
-    rf"\b(?:spread|width|wide|spreading|aperture|extent)\s*(?:of|at|to|=|:|is|over|across)?\s*{_APPROX}?"
+    rf"\b(?:spread|width|wide|spreading|aperture|extent|fanned(?:\s+out)?|fans?\s+out)\s*(?:of|at|to|=|:|is|over|across)?\s*{_APPROX}?"
     rf"(?P<n>{_N})(?:{_DEG})?(?!\s*(?:%|db|m\b|metres?|meters?|s\b|sec|seconds?|feet|ft|min))")
 _SPREAD_POST = re.compile(
     rf"(?P<n>{_N}){_DEG}\s*-?\s*(?:wide|of\s+spread|spread|width|in\s+width|across|apart)\b")
@@ -708,7 +719,7 @@ class _Parse:
             self.gain()
         if "reverb" in t or "wet" in t or "dry" in t:
             self.wet()
-        if "spread" in t or "wid" in t or "aperture" in t or "extent" in t or "across" in t or "apart" in t:
+        if "spread" in t or "wid" in t or "fan" in t or "aperture" in t or "extent" in t or "across" in t or "apart" in t:
             self.simple(_SPREAD_KW, "spread_deg", lambda m: abs(_num(m.group("n"))))
             self.simple(_SPREAD_POST, "spread_deg", lambda m: abs(_num(m.group("n"))))
         if "clock" in t or "o'c" in t or "past" in t or "quarter" in t:
@@ -839,8 +850,8 @@ class _Parse:
         if "azimuth_deg" in self.values:
             return
         for m in _PAN_NOTATION.finditer(self.t):
-            n = float(m.group("n1") or m.group("n2"))
-            side = m.group("s1") or m.group("s2")
+            n = float(next(g for g in (m.group(f"n{i}") for i in range(1, 4)) if g))
+            side = next(g for g in (m.group(f"s{i}") for i in range(1, 4)) if g)
             if 0 < n <= 180 and self.set_value("azimuth_deg", n if side == "l" else -n, *m.span()):
                 return
 
@@ -886,6 +897,16 @@ class _Parse:
     def clock(self) -> None:
         if "azimuth_deg" in self.values:
             return
+        for m in _CLOCK_BETWEEN.finditer(self.t):
+            a1 = _clock_azimuth(float(m.group("h1")) + int(m.group("m1") or 0) / 60.0)
+            a2 = _clock_azimuth(float(m.group("h2")) + int(m.group("m2") or 0) / 60.0)
+            if a1 is None or a2 is None:
+                continue
+            d = wrap_azimuth(a2 - a1)
+            if abs(d) >= 179.0:  # opposite positions: no middle; neither end is the place either
+                self.take(*m.span())
+            elif self.set_value("azimuth_deg", a1 + d / 2.0, *m.span()):
+                return
         for m in _CLOCK.finditer(self.t):
             h = _num(m.group("h")) + (int(m.group("mm")) / 60.0 if m.group("mm") else 0.0)
             az = _clock_azimuth(h)
@@ -902,7 +923,7 @@ class _Parse:
     def azimuth_keywords(self) -> None:
         for m in _AZ_KW.finditer(self.t):
             n = _num(m.group("n"))
-            if m.group("side") == "right":
+            if m.group("side") == "right" and m.group("n")[0] not in "+-":  # a signed number is canonical
                 n = -n
             if self.set_value("azimuth_deg", n, *m.span()):
                 break

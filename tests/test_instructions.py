@@ -203,6 +203,21 @@ def test_normalize_number_words(text, expected):
         ("width 45 degrees", {"spread_deg": 45.0}),
         ("spread of 120\u00b0", {"spread_deg": 120.0}),
         ("a 90 degree wide source", {"spread_deg": 90.0}),
+        # "fanned out N degrees" is a width, so the "up" after it is not an elevation of N
+        ("fanned out 30 degrees, up by the light fittings", {"spread_deg": 30.0}),
+        # azimuth/elevation abbreviations; an angle then L or R; "off centre"
+        ("azi -60 ele 20", {"azimuth_deg": -60.0, "elevation_deg": 20.0}),
+        ("azim 45", {"azimuth_deg": 45.0}),
+        ("pad at 30 deg L", {"azimuth_deg": 30.0}),
+        ("cello 20\u00b0 R, 3 m", {"azimuth_deg": -20.0, "distance_m": 3.0}),
+        ("10 degrees off centre to the left", {"azimuth_deg": 10.0}),
+        ("ten degrees off-center right", {"azimuth_deg": -10.0}),
+        # a signed azimuth is canonical: a side word after it describes, it does not flip the sign
+        ("at azimuth -40\u00b0, right beside me", {"azimuth_deg": -40.0}),
+        # "into the distance" is not a distance keyword ("a quarter of a turn", "at 4:30" are not metres)
+        ("push the toms away into the distance a quarter of a turn to my right", {}),
+        ("a riser fades into the distance at 4:30", {}),
+        ("a distance of 4 m", {"distance_m": 4.0}),
     ],
 )
 def test_static_values(text, expected):
@@ -238,6 +253,12 @@ def test_clock_positions(hour, azimuth):
         ("at quarter to three", -82.5),
         ("at 10:30 o'clock", 45.0),
         ("the second violin at 2 o'clock", -60.0),
+        ("at a quarter past two", -67.5),
+        # between two positions: the middle, the shorter way round
+        ("between 1 and 2 o'clock", -45.0),
+        ("between 11 and 1 o'clock", 0.0),
+        ("between 5 o'clock and 7 o'clock", 180.0),
+        ("between 4:30 and 5 o'clock", -142.5),
     ],
 )
 def test_clock_forms(text, azimuth):
@@ -333,6 +354,8 @@ def test_compass_words_that_are_not_directions(text):
         "   ",
         "leftover",
         "the car stops 30 degrees",
+        "between 3 and 9 o'clock",
+        "pan 30 deg",
     ],
 )
 def test_nothing_stated(text):
