@@ -18,7 +18,14 @@ Azimuth
                                                            ("35 degrees left of directly behind" -> 145)
     ``N degrees behind [me] [on the] left|right``          180-N / -(180-N), measured from straight
                                                            behind towards that side ("45 degrees behind me
-                                                           on the left" -> 135)
+                                                           on the left" -> 135); a number past the side
+                                                           counts from the front ("135 degrees back-right"
+                                                           -> -135, "at 110 degrees rear left" -> 110)
+    ``[rear|surround|the] left|right at N degrees``       +N / -N ("rear left at 110 degrees"; "right at 45
+                                                           degrees" alone is an intensifier, unread)
+    ``at 0 degrees``, ``at 180 degrees``, ``180° behind``  the two angles no frame disputes need no side
+    ``N degrees left|right of H o'clock``                 the clock position +N / -N
+    ``N degrees leftwards``, ``from the centre to the right``   as left / right
     ``N degrees in front [on the] left|right``             +N / -N   (measured from straight ahead)
     ``azimuth [of|=|:] N [degrees] [left|right]``         N in the canonical frame ("azimuth -45" -> -45,
                                                            "azimuth 120 left" -> 120, "... 30 right" -> -30);
@@ -240,6 +247,7 @@ _A_SCALE = re.compile(r"\ban?\s+(hundred|thousand)\b")
 _A_UNIT_AND_HALF = re.compile(
     r"\b(?:an?|1)\s+(metre|meter|second|minute|foot|yard|turn|hour|degree)s?\s+and\s+a\s+half\b")
 _AND_FRACTION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s+and\s+(?:a\s+(half|quarter)|3\s+quarters)\b")
+_SIDE_WARDS = re.compile(r"\b(left|right)wards?\b")
 _HALF_A = re.compile(r"\bhalf\s+an?\b")
 _A_FRACTION = re.compile(r"\ba\s+(half|quarter)\b(?!\s+(?:past|to)\b)")
 _POINT = re.compile(r"(?<![\w.])(\d+)\s+point\s+(\d+)\b")
@@ -302,6 +310,8 @@ def normalize(text: str) -> str:
     t = text.lower()
     if not t.isascii():
         t = t.translate(_TRANSLATE)
+    if "ward" in t:
+        t = _SIDE_WARDS.sub(r"\1", t)
     if "\u00bd" in t:
         t = _VULGAR_HALF.sub(lambda m: (m.group(1) or "0") + ".5", t)
     if _QUICK_NUMWORD.search(t) is None:
@@ -345,7 +355,7 @@ for _i, _name in enumerate((
 _LEFT = {"left"}
 _RIGHT = {"right"}
 _BACKS = {"behind", "back", "rear", "the back", "the rear"}
-_FRONTS = {"front", "in front", "forward", "forwards", "ahead"}
+_FRONTS = {"front", "in front", "forward", "forwards", "ahead", "centre", "center", "middle"}
 _UPS = {"up", "upward", "upwards", "above", "high", "higher"}
 _DOWNS = {"down", "downward", "downwards", "below", "beneath", "under", "underneath", "low", "lower"}
 _REF_BACK = {"behind", "back", "rear"}
@@ -353,16 +363,23 @@ _REF_BACK = {"behind", "back", "rear"}
 # --- angles --------------------------------------------------------------------------------
 _ANGLE = re.compile(
     rf"(?P<n>{_N}){_DEG}\s*,?\s*(?:(?:off[\s-]axis|off[\s-]cent(?:re|er)|over|off|round|around|out|away|across)\s+)?{_PREP}?{_ART}?"
-    r"(?P<dir>left|right|behind|back|rear|in\s+front|front|forwards?|ahead|upwards?|up|above|higher|high"
+    r"(?P<dir>left|right|behind|back|rear|in\s+front|front|forwards?|ahead|centre|center|middle|upwards?|up|above|higher|high"
     r"|downwards?|down|below|beneath|underneath|under|lower|low|elevation|azimuth)\b"
     rf"(?:\s+of\s+(?:the\s+)?{_REF_ADV}"
     r"(?P<ref>centre|center|middle|front|straight\s+ahead|ahead|behind|back|rear"
-    r"|me|you|us|listener|the\s+listener|audience|stage|screen|zero))?"
+    rf"|me|you|us|listener|the\s+listener|audience|stage|screen|zero|\d{{1,2}}\s*{_CLOCKW}))?"
     r"(?:\s+(?:me|you|us|the\s+listener|the\s+audience)\b)?"
     rf"(?:\s*[,-]?\s*(?:and\s+)?(?:(?:on|to|towards?)\s+)?{_ART}?(?P<side>left|right)\b)?"
 )
 _DIR_FIRST = re.compile(
     rf"\b(?P<dir>left|right|upwards?|up|downwards?|down)\s+(?:(?:by\s+)?(?P<n>{_N}){_DEG}|by\s+(?P<nb>{_N})(?![\w.%]|\s*(?:(?:{_DISTU}|db|dbs|decibels?|percent|per\s*cent|times)\b|{_TIMEU})))")
+#: "rear left at 110 degrees", "the surround left at 110°": a side, then its angle from the front
+#: ("right at 45 degrees" with nothing before "right" is an intensifier, not a side)
+_SIDE_AT = re.compile(
+    rf"\b(?:(?P<pre>rear|back|front|surround|side|the|hard|far|extreme)\s+)?(?P<side>left|right)\s+at\s+"
+    rf"(?P<n>{_N}){_DEG}")
+#: the two angles whose sense no frame disputes: "at 0 degrees" (front), "at 180 degrees" (behind)
+_AT_FRONT_BACK = re.compile(rf"\bat\s+(?P<n>0|180)(?:\.0+)?{_DEG}")
 #: a mixing desk's pan notation: "L30", "R 45", "pan it 30L" (degrees; "30L" alone may be litres)
 _PAN_NOTATION = re.compile(
     r"(?:(?<![\w.'])(?P<s1>[lr])\s?(?P<n1>\d{1,3})|\b(?:pan(?:ned)?(?:\s+\w+)?|at|to)\s+(?P<n2>\d{1,3})(?P<s2>[lr])"
@@ -400,6 +417,7 @@ _CLOCK_PAST = re.compile(
 _CLOCK_BETWEEN = re.compile(
     rf"\bbetween\s+(?P<h1>\d{{1,2}})(?::(?P<m1>[0-5]\d))?(?:\s*{_CLOCKW})?\s+and\s+(?P<h2>\d{{1,2}})"
     rf"(?::(?P<m2>[0-5]\d))?\s*{_CLOCKW}")
+_REF_BEFORE = re.compile(r"\b(?:left|right)\s+of\s+(?:the\s+)?$")
 _FACING = re.compile(
     r"\b(?:facing|face|faces|faced|looking|look|looks|heading|headed|oriented|orientated|pointing|"
     r"points|turned)\s+(?:(?:to(?:wards?)?|toward|in(?:to)?)\s+)?(?:the\s+)?(?:due\s+)?"
@@ -580,15 +598,22 @@ def _angle_value(n: float, direction: str, ref: str | None, side: str | None) ->
     d = " ".join(direction.split())
     if d in _LEFT or d in _RIGHT:
         sign = 1.0 if d in _LEFT else -1.0
+        if ref is not None and "clock" in ref:  # "10 degrees left of 12 o'clock"
+            base = _clock_azimuth(_num(_N_AT_START.match(ref).group()))
+            return None if base is None else ("azimuth_deg", wrap_azimuth(base + sign * n), False)
         if ref is not None and ref.split()[-1] in _REF_BACK:
             return "azimuth_deg", wrap_azimuth(sign * (180.0 - n)), False
         return "azimuth_deg", wrap_azimuth(sign * n), False
     if d in _BACKS or d in _FRONTS:
-        if side is None:
+        if side is None:  # only the two angles that need no side: "180 degrees behind", "0 degrees ahead"
+            if n == (180.0 if d in _BACKS else 0.0):
+                return "azimuth_deg", n, False
             return None
         sign = 1.0 if side == "left" else -1.0
         if d in _BACKS:
-            return "azimuth_deg", wrap_azimuth(sign * (180.0 - n)), True
+            # measured from straight behind, unless the number is already past the side
+            # ("135 degrees back-right", "110 degrees rear left": counted from the front)
+            return "azimuth_deg", wrap_azimuth(sign * (n if n > 90.0 else 180.0 - n)), True
         return "azimuth_deg", wrap_azimuth(sign * n), True
     if d in _UPS:
         return "elevation_deg", n, False
@@ -908,6 +933,8 @@ class _Parse:
             elif self.set_value("azimuth_deg", a1 + d / 2.0, *m.span()):
                 return
         for m in _CLOCK.finditer(self.t):
+            if _REF_BEFORE.search(self.t, max(0, m.start() - 16), m.start()):
+                continue  # "10 degrees left of 12 o'clock": a reference point, read by angles()
             h = _num(m.group("h")) + (int(m.group("mm")) / 60.0 if m.group("mm") else 0.0)
             az = _clock_azimuth(h)
             if az is not None and self.set_value("azimuth_deg", az, *m.span()):
@@ -951,6 +978,15 @@ class _Parse:
             end = m.end() if side_used else max(m.end("dir"), m.end("ref") if m.group("ref") else 0)
             self.set_value(name, value, m.start(), end)
         self.dir_first(vertical=False)
+        for m in _SIDE_AT.finditer(self.t):
+            n, pre, side = abs(_num(m.group("n"))), m.group("pre"), m.group("side")
+            if (side == "right" and pre is None) or (pre in ("rear", "back") and n <= 90.0):
+                continue  # "right at 45 degrees": an intensifier; "rear left at 30": from where?
+            if self.set_value("azimuth_deg", n if side == "left" else -n, *m.span()):
+                break
+        for m in _AT_FRONT_BACK.finditer(self.t):
+            if self.set_value("azimuth_deg", float(m.group("n")), *m.span()):
+                break
         for m in _SIGNED_ANGLE.finditer(self.t):  # claimed above when a direction word follows
             if self.set_value("azimuth_deg", _num(m.group("n")), *m.span()):
                 break

@@ -218,6 +218,28 @@ def test_normalize_number_words(text, expected):
         ("push the toms away into the distance a quarter of a turn to my right", {}),
         ("a riser fades into the distance at 4:30", {}),
         ("a distance of 4 m", {"distance_m": 4.0}),
+        # past the side, a number with back/rear counts from the front; within it, from behind
+        ("135 degrees back-right", {"azimuth_deg": -135.0}),
+        ("at 110 degrees rear left", {"azimuth_deg": 110.0}),
+        ("45 degrees behind to the left", {"azimuth_deg": 135.0}),
+        # a side, then its angle ("right at 45 degrees" alone is an intensifier: unread)
+        ("rear left at 110 degrees", {"azimuth_deg": 110.0}),
+        ("the surround right at 110\u00b0", {"azimuth_deg": -110.0}),
+        ("left at 30 degrees", {"azimuth_deg": 30.0}),
+        ("it's right at 45 degrees", {}),
+        ("rear left at 30 degrees", {}),
+        # the two angles no frame disputes need no side
+        ("directly behind at 180 degrees", {"azimuth_deg": 180.0}),
+        ("180\u00b0 behind", {"azimuth_deg": 180.0}),
+        ("place at 0 degrees", {"azimuth_deg": 0.0}),
+        ("at 0 degrees elevation", {"elevation_deg": 0.0}),
+        # -wards, from the centre, and a clock position as the reference point
+        ("30 degrees leftwards", {"azimuth_deg": 30.0}),
+        ("30 degrees rightward", {"azimuth_deg": -30.0}),
+        ("60 degrees from center towards the right", {"azimuth_deg": -60.0}),
+        ("30 degrees from the centre", {}),
+        ("10 degrees to the left of 12 o'clock", {"azimuth_deg": 10.0}),
+        ("20 degrees right of 6 o'clock", {"azimuth_deg": 160.0}),
     ],
 )
 def test_static_values(text, expected):
