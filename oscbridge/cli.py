@@ -407,10 +407,13 @@ def devices() -> None:
 @click.option("--batch-size", default=64, show_default=True)
 @click.option("--seed", default=0, show_default=True, help="Seeds the corpus and the training.")
 @click.option("--trainable-layers", default=2, show_default=True, help="Encoder layers fine-tuned (the rest frozen, cached).")
+@click.option("--token-dropout", default=0.0, show_default=True, help="Share of word tokens hidden from the fine-tuned layers per step.")
+@click.option("--encoder-dropout-from", default=2, show_default=True,
+              help="First epoch with the encoder's dropout on in the fine-tuned layers (0: never).")
 @click.option("--tiny", is_flag=True, help="A tiny randomly initialised encoder (for tests and smoke runs).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, seed: int, trainable_layers: int,
-          tiny: bool, quiet: bool) -> None:
+          token_dropout: float, encoder_dropout_from: int, tiny: bool, quiet: bool) -> None:
     """Train the parameter model on a freshly generated synthetic corpus."""
     import json
     import time
@@ -427,7 +430,8 @@ def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, se
         tiny_cfg = {"vocab_size": 30522, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
                     "intermediate_size": 64, "max_position_embeddings": 128} if tiny else None
         cfg = TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed,
-                          trainable_layers=1 if tiny else trainable_layers)
+                          trainable_layers=1 if tiny else trainable_layers, token_dropout=token_dropout,
+                          encoder_dropout_from=encoder_dropout_from)
         summary = run_training(rows_train, rows_valid, Path(out), cfg, random_base=tiny_cfg,
                                log=lambda m: click.echo(m, err=True), progress=not quiet)
     except OscbridgeError as e:

@@ -12,6 +12,10 @@ computed once and cached (the step that makes a full CPU training fit in minutes
     motion    cross-entropy over static/line/orbit/approach/recede; end (sin, cos) for lines;
               L1 on log end distance and log duration; orbit direction (BCE)
 
+Regularisation: the encoder's own dropout in the fine-tuned layers from epoch
+``encoder_dropout_from``, and token dropout (``token_dropout``: each step hides a share of the
+word tokens from the fine-tuned layers and the pooling, so no single word decides a cue).
+
 Seeded and reproducible on a given machine; AMP (bf16) on a GPU when present, else CPU.
 """
 
@@ -52,6 +56,8 @@ class TrainConfig:
     az_bins: int = 36
     label_sigma_bins: float = 0.6
     threads: int = 2
+    token_dropout: float = 0.0
+    encoder_dropout_from: int = 2
 
 
 def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
@@ -217,10 +223,32 @@ class CachedSet:
         return h.to(device=device, dtype=dtype), mask.to(device)
 
 
+def token_dropout(mask, lengths, p: float, gen):
+    """``mask`` (B, T) with each word token dropped with probability ``p``; the first ([CLS]) and the
+    last ([SEP]) token of every row are kept, so no row is left empty."""
+    import torch
+
+    drop = torch.rand(mask.shape, generator=gen) < p
+    drop[:, 0] = False
+    rows = torch.arange(mask.shape[0])
+    drop[rows, torch.as_tensor(lengths, dtype=torch.long) - 1] = False
+    return mask * (~drop).to(device=mask.device, dtype=mask.dtype)
+
+
 def _tensor_targets(t: dict[str, np.ndarray], idx, device) -> dict:
     import torch
 
     return {k: torch.as_tensor(v[idx]).to(device) for k, v in t.items()}
+
+
+def _training_mode(model, cfg: TrainConfig, epoch: int) -> None:
+    """Heads in training mode; the encoder's dropout on in the fine-tuned layers from epoch
+    ``cfg.encoder_dropout_from`` (0: never; the frozen layers never run in training: they are cached)."""
+    model.train()
+    model.bert.eval()
+    if 0 < cfg.encoder_dropout_from <= epoch:
+        for layer in model.bert.encoder.layer[model.split :]:
+            layer.train()
 
 
 def evaluate_cached(model, cached: CachedSet, targets: dict, device, dtype, batch_size: int = 256) -> dict[str, float]:
@@ -234,7 +262,6 @@ def evaluate_cached(model, cached: CachedSet, targets: dict, device, dtype, batc
             h, mask = cached.collate(idx, device, dtype)
             d = model.decode(model.upper(h, mask))
             az_pred[idx] = d["azimuth_deg"].float().cpu().numpy()
-    model.train()
     known = targets["known"]
     ae = angular_error_deg(az_pred[known], targets["az"][known])
     return {"ae_deg": float(ae.mean()), "ae_median_deg": float(np.median(ae))}
@@ -304,15 +331,19 @@ def train(
 
     best = {"ae_deg": float("inf")}
     history = []
-    model.train()
-    model.bert.eval()  # dropout off inside the encoder layers: stable fine-tuning of two layers
+    # token dropout: the fine-tuned layers and the pooling lose a random share of the words (never [CLS]
+    # or [SEP]), so no single word decides a cue; its own generator leaves every other draw unchanged
+    drop_gen = torch.Generator().manual_seed(cfg.seed + 7919)
     step = 0
     for epoch in range(1, cfg.epochs + 1):
+        _training_mode(model, cfg, epoch)
         batches = train_set.batches(cfg.batch_size, rng)
         running = 0.0
         with bar(total=len(batches), desc=f"epoch {epoch}/{cfg.epochs}", unit="batch") as pb:
             for bi, idx in enumerate(batches):
                 h, mask = train_set.collate(idx, device, torch.float32)
+                if cfg.token_dropout > 0:
+                    mask = token_dropout(mask, train_set.lengths[idx], cfg.token_dropout, drop_gen)
                 tg = _tensor_targets(tt, idx, device)
                 with torch.autocast(device.type, dtype=amp_dtype, enabled=device.type == "cuda"):
                     out = model.upper(h, mask)

@@ -18,7 +18,7 @@ import torch
 from oscbridge.checkpoint import load_checkpoint, save_checkpoint
 from oscbridge.errors import ModelError
 from oscbridge.model import azimuth_to_bin, bin_centres_deg
-from oscbridge.train import angular_error_deg, targets_from_rows
+from oscbridge.train import TrainConfig, _training_mode, angular_error_deg, targets_from_rows, token_dropout
 from peers import REPO, DaemonProcess, OscDump, UdpSink
 
 TINY_ARGS = ["--tiny", "--n-train", "800", "--n-valid", "100", "--epochs", "1", "--quiet"]
@@ -59,6 +59,43 @@ def test_targets_from_rows_units():
     assert t["el"][0] == 0.5 and t["logd"][0] == pytest.approx(1.0) and t["spread"][0] == 0.5
     assert t["drr"][0] == 0.5 and t["gain"][0] == -1.0 and t["motion"][0] == 2 and t["orbit_cw"][0] == 1.0
     assert t["log_dur"][0] == pytest.approx(math.log(8.0))
+
+
+def test_token_dropout_keeps_cls_sep_and_padding_and_repeats_with_its_seed():
+    lengths = np.array([3, 40, 17, 2] * 50)
+    mask = torch.zeros(len(lengths), 40, dtype=torch.long)
+    for i, n in enumerate(lengths):
+        mask[i, :n] = 1
+    out = token_dropout(mask, lengths, 0.3, torch.Generator().manual_seed(5))
+    again = token_dropout(mask, lengths, 0.3, torch.Generator().manual_seed(5))
+    assert torch.equal(out, again) and out.dtype == mask.dtype
+    rows = torch.arange(len(lengths))
+    assert (out[:, 0] == 1).all() and (out[rows, torch.as_tensor(lengths) - 1] == 1).all()
+    assert (out <= mask).all()  # padding stays padding; nothing is added
+    words = mask.clone()
+    words[:, 0] = 0
+    words[rows, torch.as_tensor(lengths) - 1] = 0
+    dropped = ((words == 1) & (out == 0)).sum().item() / (words == 1).sum().item()
+    assert 0.25 < dropped < 0.35, dropped
+    assert torch.equal(token_dropout(mask, lengths, 0.0, torch.Generator().manual_seed(5)), mask)
+
+
+@pytest.mark.parametrize("start, epoch, on", [(2, 1, False), (2, 2, True), (2, 6, True), (1, 1, True), (0, 3, False)])
+def test_training_mode_sets_dropout_in_the_fine_tuned_layers_only(start, epoch, on):
+    """The encoder's dropout runs in the fine-tuned layers from the epoch asked for, never in the
+    frozen ones."""
+    from transformers import BertConfig, BertModel
+
+    from oscbridge.model import ModelConfig, SpatialModel
+
+    bert = BertModel(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=3, num_attention_heads=2,
+                                intermediate_size=32), add_pooling_layer=False)
+    model = SpatialModel(bert, ModelConfig(trainable_layers=2))
+    model.eval()
+    _training_mode(model, TrainConfig(encoder_dropout_from=start), epoch)
+    layers = model.bert.encoder.layer
+    assert model.trunk.training and not layers[0].training and not model.bert.embeddings.training
+    assert all(m.training == on for layer in layers[1:] for m in layer.modules())
 
 
 def test_training_is_reproducible(tiny, tmp_path):
