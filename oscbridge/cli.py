@@ -407,8 +407,8 @@ def devices() -> None:
 @click.option("--batch-size", default=64, show_default=True)
 @click.option("--seed", default=0, show_default=True, help="Seeds the corpus and the training.")
 @click.option("--trainable-layers", default=2, show_default=True, help="Encoder layers fine-tuned (the rest frozen, cached).")
-@click.option("--token-dropout", default=0.0, show_default=True, help="Share of word tokens hidden from the fine-tuned layers per step.")
-@click.option("--encoder-dropout-from", default=2, show_default=True,
+@click.option("--token-dropout", default=0.1, show_default=True, help="Share of word tokens hidden from the fine-tuned layers per step.")
+@click.option("--encoder-dropout-from", default=1, show_default=True,
               help="First epoch with the encoder's dropout on in the fine-tuned layers (0: never).")
 @click.option("--tiny", is_flag=True, help="A tiny randomly initialised encoder (for tests and smoke runs).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")

@@ -56,8 +56,8 @@ class TrainConfig:
     az_bins: int = 36
     label_sigma_bins: float = 0.6
     threads: int = 2
-    token_dropout: float = 0.0
-    encoder_dropout_from: int = 2
+    token_dropout: float = 0.1
+    encoder_dropout_from: int = 1
 
 
 def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
