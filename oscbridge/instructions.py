@@ -583,6 +583,11 @@ def _clock_azimuth(hours: float) -> float | None:
     return wrap_azimuth(-30.0 * hours)
 
 
+def _clock_at(h: str, mm: str | None) -> float | None:
+    """The azimuth of clock position ``h[:mm]`` as matched ("10", "30"); None outside 0..12."""
+    return _clock_azimuth(_num(h) + (int(mm) / 60.0 if mm else 0.0))
+
+
 def _bearing(name: str) -> float | None:
     return _BEARINGS.get(name.replace(" ", "").replace("-", ""))
 
@@ -599,7 +604,8 @@ def _angle_value(n: float, direction: str, ref: str | None, side: str | None) ->
     if d in _LEFT or d in _RIGHT:
         sign = 1.0 if d in _LEFT else -1.0
         if ref is not None and "clock" in ref:  # "10 degrees left of 12 o'clock"
-            base = _clock_azimuth(_num(_N_AT_START.match(ref).group()))
+            c = _E_CLOCK_FULL.fullmatch(ref)
+            base = _clock_at(c.group("h"), c.group("mm")) if c else None
             return None if base is None else ("azimuth_deg", wrap_azimuth(base + sign * n), False)
         if ref is not None and ref.split()[-1] in _REF_BACK:
             return "azimuth_deg", wrap_azimuth(sign * (180.0 - n)), False
@@ -631,8 +637,7 @@ def _endpoint(s: str, facing: float) -> tuple[str, float, bool] | None:
     s = s.strip()
     m = _E_CLOCK_FULL.fullmatch(s)
     if m:
-        h = _num(m.group("h")) + (int(m.group("mm")) / 60.0 if m.group("mm") else 0.0)
-        az = _clock_azimuth(h)
+        az = _clock_at(m.group("h"), m.group("mm"))
         return None if az is None else ("azimuth_deg", az, True)
     m = _E_ANGLE_FULL.fullmatch(s)
     if m:
@@ -875,8 +880,8 @@ class _Parse:
         if "azimuth_deg" in self.values:
             return
         for m in _PAN_NOTATION.finditer(self.t):
-            n = float(next(g for g in (m.group(f"n{i}") for i in range(1, 4)) if g))
-            side = next(g for g in (m.group(f"s{i}") for i in range(1, 4)) if g)
+            n = float(m.group("n1") or m.group("n2") or m.group("n3"))
+            side = m.group("s1") or m.group("s2") or m.group("s3")
             if 0 < n <= 180 and self.set_value("azimuth_deg", n if side == "l" else -n, *m.span()):
                 return
 
@@ -923,8 +928,7 @@ class _Parse:
         if "azimuth_deg" in self.values:
             return
         for m in _CLOCK_BETWEEN.finditer(self.t):
-            a1 = _clock_azimuth(float(m.group("h1")) + int(m.group("m1") or 0) / 60.0)
-            a2 = _clock_azimuth(float(m.group("h2")) + int(m.group("m2") or 0) / 60.0)
+            a1, a2 = _clock_at(m.group("h1"), m.group("m1")), _clock_at(m.group("h2"), m.group("m2"))
             if a1 is None or a2 is None:
                 continue
             d = wrap_azimuth(a2 - a1)
@@ -935,8 +939,7 @@ class _Parse:
         for m in _CLOCK.finditer(self.t):
             if _REF_BEFORE.search(self.t, max(0, m.start() - 16), m.start()):
                 continue  # "10 degrees left of 12 o'clock": a reference point, read by angles()
-            h = _num(m.group("h")) + (int(m.group("mm")) / 60.0 if m.group("mm") else 0.0)
-            az = _clock_azimuth(h)
+            az = _clock_at(m.group("h"), m.group("mm"))
             if az is not None and self.set_value("azimuth_deg", az, *m.span()):
                 return
         for m in _CLOCK_PAST.finditer(self.t):
