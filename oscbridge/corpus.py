@@ -1170,6 +1170,17 @@ _PRE_CLAUSES = [
     "in the opening shot", "while the kids finish their homework", "as the bride walks in",
     "in the last minute of the match", "while the engine cools", "as the curtain opens",
     "when the phone finally stops", "just as the poem ends", "while the painter works",
+    "while the old man stares at the fire", "as the cat stretches", "when the bell rings for the last time",
+    "as the doctor checks the chart", "while the hero counts the coins",
+    "when the music swells", "before the first line of dialogue", "as the children count to ten",
+    "while the grandfather dozes", "during the quiz round", "once the storm has passed",
+    "as the magician shows the card", "while the lovers say goodbye", "just as the timer runs out",
+    "when the lights flicker", "after the argument", "as the boat leaves the harbour", "while the soup simmers",
+    "as the boss level begins", "when nobody is looking", "during the montage", "while the spy waits",
+    "as the clock ticks", "when the letter arrives", "just after the thunder", "as the bells ring for noon",
+    "while the choir rehearses", "as the snow starts", "after the gunshot", "while the host reads the news",
+    "during the interview", "when the twins finally meet", "as the knight draws his sword",
+    "while the radio plays an old song", "after the opening line",
 ]
 _POST_CLAUSES = [
     "while everyone else keeps talking", "as the scene fades to black", "just before the music kicks in",
@@ -1184,12 +1195,61 @@ _POST_CLAUSES = [
     "after the door shuts", "during the whole cue", "which gives the scene some life", "until the cut",
     "as the story reaches its climax", "and the mood turns dark", "which the client loved",
     "like in the first draft", "as the heroes celebrate",
+    "and it carries on until the next cue", "as the heroine turns the page", "while the villain laughs",
+    "which keeps the tension going", "until the music comes back in", "so it feels like a memory",
+    "while the dialogue continues", "and the shot holds for a moment", "which links the two scenes",
+    "and then the scene ends", "while the crowd waits",
+    "which should surprise the audience", "to keep the player on edge", "as the dog wags its tail",
+    "like the director described", "which matches the storyboard", "as everyone gasps",
+    "while the hero makes a decision", "and it repeats every few bars", "as agreed in the spotting session",
+    "which the producer asked for twice", "until the scene changes", "as the day ends", "while the coffee brews",
+    "and it should never feel forced", "so the joke lands", "as the timer starts",
+    "while she searches for her keys",
 ]
 _REL_CLAUSES = [
     "which I recorded last summer", "that the director loves", "which nobody expected",
     "that we sampled years ago", "which belongs to the neighbours", "that keeps the scene alive",
     "which the script calls for", "that everybody remembers", "which sounds a bit unreal",
     "that I found in the library", "which we added in the last mix", "that carries the whole scene",
+]
+# Whole sentences of context (scene, story, production notes) before or after the cue; like the
+# clauses they state nothing the labels depend on.
+_CTX_SENTENCES = [
+    "The scene is a tense conversation between two old friends.", "The director wants the moment to feel lonely.",
+    "This cue comes just after the interval.", "Keep everything else as it is in the current mix.",
+    "Nothing else changes in this section.", "The client asked for something more cinematic this time.",
+    "We are halfway through the second act.", "It should feel like a memory, almost dreamlike.",
+    "The dialogue carries the story here, so nothing should fight it.",
+    "This happens once the hero finds the letter.", "The mood is calm and warm.",
+    "Our main character has just woken up.", "It's the morning after the party.",
+    "Everyone in the scene is holding their breath.",
+    "The mix is nearly finished and this is one of the last notes.",
+    "The audience has just come back from the break.", "This is the emotional turning point of the film.",
+    "The kids in the story are playing a game of hide and seek.", "It's the final night of the festival.",
+    "The player has just picked up the key.", "The narrator is remembering his childhood.",
+    "Nobody on screen reacts to it.", "We tried this in the last session and the producer liked it.",
+    "This is version three of the cue.", "The story jumps forward ten years here.",
+    "Her character is alone for the first time.", "The actors improvise most of this scene.",
+    "It is supposed to be a little bit funny.", "The brief says the sound should tell the story.",
+    "The shot lasts until the music changes.", "This moment sets up the twist at the end.",
+    "Think of an old radio drama.", "The guests have all gone home.", "It's the opening of the podcast episode.",
+    "The music drops out completely here.", "The players have just found the hidden door.",
+    "The heroine is reading a letter from her sister.", "The whole sequence is one long take.",
+    "It has to work on headphones as well as on the speakers.", "The monster has not appeared yet.",
+    "This is the calm before the storm.", "The team wants it to feel natural, not designed.",
+    "The installation runs in a loop all day.", "Our detective is thinking things over.",
+    "This part of the show is meant to be playful.", "The animation is still a rough cut.",
+    "The two brothers have stopped talking.", "The sequence is set on a summer afternoon.",
+    "It's a flashback to the war.", "The grandmother is telling a story.",
+    "The chef is about to serve the main course.",
+    "The level starts with no music at all.", "The trailer ends on this shot.",
+    "The couple are arguing about the holiday.", "We only hear it once in the whole film.",
+    "The audience should notice it without thinking about it.", "The villain is watching everything.",
+    "There is no dialogue in this scene.", "The tension has been building for a while.",
+    "The host is welcoming today's guest.", "The robot has just switched itself on.",
+    "Our hero is running out of time.", "The last cue was too busy, so keep this one simple.",
+    "It's the first day of school.", "The band has just finished the soundcheck.",
+    "This comes before the title card.", "The whole show has a fairy tale feel.",
 ]
 _NOISE_SENTENCES = {
     "ko": [
@@ -1304,6 +1364,25 @@ _FAMILY_GROUPS: dict[str, tuple[str, str, str, list[str]]] = {
     ]),
     "long.nodir": ("long", "none", "nodir", [
         "{PRE}, {S} {V}{X}", "{S} {V}{X}, {POST}", "{PRE}; somewhere, {S} {V}{X}", "{PRE}, and {S} {V}{X}, {POST}",
+    ]),
+    # the same with more context: whole sentences about the scene, two clauses, the cue in the middle
+    "long.context": ("long", "mix", "", [
+        "{CTX} {PRE}, {S} {V} {D}{X}", "{CTX} {S} {V} {D}{X}, {POST}", "{CTX} {CTX2} {S} {V} {D}{X}",
+        "{S} {V} {D}{X}. {CTX}", "{PRE}, {PRE2}, {S} {V} {D}{X}", "{PRE}, {S}, {REL}, {V} {D}{X}, {POST}",
+        "note for the mix: {CTX} {S} should sit {D}{X}", "{CTX} {PRE}, I want {S} {D}{X}, {POST}",
+        "ok so {PRE}, {S} {V} {D}{X} — {CTX}", "{CTX} Here {S} {V} {D}{X}, {POST}. {CTX2}",
+        "{PRE}, {S} {V} {D}{X}, {POST}. {CTX}", "{CTX} {PRE} we hear {S} {D}{X}, {POST}",
+        "scene {N}. {CTX} {S} {V} {D}{X}", "{CTX} ({PRE}) {S} {V} {D}{X}",
+    ]),
+    "long.context_nodir": ("long", "none", "nodir", [
+        "{CTX} {PRE}, {S} {V}{X}", "{CTX} {S} {V}{X}, {POST}", "{PRE}, {PRE2}, {S} {V}{X}. {CTX}",
+        "{CTX} {CTX2} we hear {S}{X}",
+    ]),
+    "long.context_motion": ("long", "mix", "", [
+        "[motion=line] {CTX} {PRE}, {S} {MV} from {A} to {B}{SPD}{X}",
+        "[motion=line] {CTX} {S} {MV} from {A} to {B}{SPD}{X}, {POST}",
+        "[motion=approach] {CTX} {PRE}, {S} {v:approaches} {DF}{SPD}{X}",
+        "[motion=recede] {CTX} {S}, {REL}, {v:moves} away {D}{SPD}{X}, {POST}",
     ]),
     "long.motion": ("long", "mix", "", [
         "[motion=line] {PRE}, {S} {MV} from {A} to {B}{SPD}{X}",
@@ -1664,7 +1743,7 @@ def _train_static_text(train_sources: Iterable[_Source]) -> str:
     parts: list[str] = [f.frame for f in FAMILIES]
     for v in _ALL_VOCABS:
         parts.extend(v.phrases("train"))
-    for clauses in (_PRE_CLAUSES, _POST_CLAUSES, _REL_CLAUSES):
+    for clauses in (_PRE_CLAUSES, _POST_CLAUSES, _REL_CLAUSES, _CTX_SENTENCES):
         parts.extend(c for c in clauses if _hash_split(c, 0.7, 0.15) == "train")
     for sentences in _NOISE_SENTENCES.values():
         parts.extend(sentences)
@@ -1704,7 +1783,8 @@ _TRAIN_BLOB = _train_static_text(s for s in SOURCES if SOURCE_SPLIT[s.noun] == "
 _SOURCES_BY_SPLIT = {sp: [s for s in SOURCES if SOURCE_SPLIT[s.noun] == sp] for sp in SPLITS}
 _CLAUSES_BY_SPLIT = {
     sp: {name: [c for c in clauses if _hash_split(c, 0.7, 0.15) == sp]
-         for name, clauses in (("PRE", _PRE_CLAUSES), ("POST", _POST_CLAUSES), ("REL", _REL_CLAUSES))}
+         for name, clauses in (("PRE", _PRE_CLAUSES), ("POST", _POST_CLAUSES), ("REL", _REL_CLAUSES),
+                               ("CTX", _CTX_SENTENCES))}
     for sp in SPLITS
 }
 
@@ -2241,9 +2321,15 @@ class _Builder:
         values["R"] = dist_loc
         values["RN"] = dist_q
         values["N"] = str(rng.randint(1, 40))
-        for name in ("PRE", "POST", "REL"):
+        for name in ("PRE", "POST", "REL", "CTX"):
             if name in slots:
-                values[name] = rng.choice(self.clauses[name] or _CLAUSES_BY_SPLIT["train"][name])
+                pool = self.clauses[name] or _CLAUSES_BY_SPLIT["train"][name]
+                values[name] = rng.choice(pool)
+                if name + "2" in slots:  # a second clause of the same kind, never the first again
+                    values[name + "2"] = rng.choice([c for c in pool if c != values[name]] or pool)
+        for name in ("CTX", "CTX2"):  # a sentence that ends the text leaves the full stop to _finish
+            if fam.frame.endswith("{" + name + "}"):
+                values[name] = values[name].rstrip(".")
         values["X"], values["XS"] = self.render_extras(extras)
         frame = fam.frame
         if el_numeric:  # "lowered 10 degrees to the left" misreads: "lowered 10 degrees, to the left"

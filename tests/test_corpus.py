@@ -412,7 +412,26 @@ def test_gain_and_width_numbers(all_rows):
             assert r["labels"]["spread_deg"] == int(m.group(1)), r
     assert n > 20
     around = [r for r in static(all_rows) if "all around me" in r["text"].lower()]
-    assert around and all(r["labels"]["spread_deg"] == 360 and not r["labels"]["direction_known"] for r in around)
+    assert around and all(r["labels"]["spread_deg"] == 360 for r in around)
+    # "all around me" states no direction, unless the cue also puts the source at a pole ("at the zenith")
+    assert all(not r["labels"]["direction_known"] for r in around if abs(r["labels"]["elevation_deg"]) != 90)
+
+
+_LABEL_WORDS = re.compile(
+    r"\b(left|right|front|behind|back|ahead|rear|above|below|over|under|overhead|beneath|up|down|high|low|"
+    r"centre|center|middle|side|around|across|towards?|near|nearby|far|close|closer|distant|distance|away|"
+    r"metres?|meters?|feet|steps|loud|louder|quiet|quietly|soft|softly|faint|faintly|whisper|silent|silence|"
+    r"fast|slow|slowly|quick|quickly|wide|narrow|reverb|echo|room|hall|church|cave|tunnel|outside|outdoors|"
+    r"north|south|east|west|o'clock|degrees?|\d+)\b", re.I)
+
+
+@pytest.mark.parametrize("pool", ["_PRE_CLAUSES", "_POST_CLAUSES", "_REL_CLAUSES", "_CTX_SENTENCES"])
+def test_distractor_clauses_state_nothing_a_label_depends_on(pool):
+    clauses = getattr(corpus, pool)
+    assert len(clauses) == len(set(clauses)) >= 12
+    # phrasal verbs whose particle is no direction: the model should learn that too
+    particles = re.compile(r"\b(tunes up|breaks over|woken up|picked up|sets up|things over|comes? back)\b")
+    assert [c for c in clauses if _LABEL_WORDS.search(particles.sub("", c))] == []
 
 
 def test_reverb_follows_distance_within_a_room(all_rows):

@@ -1,0 +1,50 @@
+"""Development sets: what model and recipe choices are made on (never the hand-written set).
+
+    .venv/bin/python tests/bench/devsets.py [--valid N] [CHECKPOINT ...]
+
+For each checkpoint (default: the shipped one) prints the azimuth AE of the keyword rule, the model
+and the model with the parser on each development set, one cue at a time (as the daemon serves)
+and in batches of 64 (as ``predict`` does), plus the front/back confusion rate. ``--valid N`` adds
+the first N rows of the synthetic validation split that ``oscbridge train`` validates on (seed 1).
+
+``oscbridge/data/dev_long.jsonl`` holds 80 long cues (36-50 words, one stated direction among scene
+notes) written for development after the hand-written set's long subset was missed; they were
+written without reading the hand-written set.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from oscbridge import corpus
+from oscbridge import evaluate as ev
+from oscbridge.checkpoint import DEFAULT_CHECKPOINT
+from oscbridge.keywords import KeywordPredictor
+from oscbridge.neural import NeuralPredictor
+
+DEV_SETS = {"dev long": Path(ev.__file__).resolve().parent / "data" / "dev_long.jsonl"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("checkpoints", nargs="*", help="default: the shipped model")
+    ap.add_argument("--valid", type=int, default=0, metavar="N", help="also the synthetic valid split's first N rows")
+    args = ap.parse_args()
+    sets = {name: ev.load_handwritten(p) for name, p in DEV_SETS.items()}
+    if args.valid:
+        sets["synthetic valid"] = ev.items_from_corpus(corpus.generate(args.valid, seed=1, split="valid"))
+    kw = KeywordPredictor()
+    for path in args.checkpoints or [str(DEFAULT_CHECKPOINT)]:
+        with_parser = NeuralPredictor(Path(path), use_parser=True)
+        preds = {"keyword": kw, "model": with_parser.without_parser(), "model+parser": with_parser}
+        for batch in (1, 64):
+            res = ev.evaluate_all(preds, sets, batch)
+            for name in sets:
+                cells = [f"{p} {res[name]['all'][p]['ae_deg']:.2f}° fb {res[name]['all'][p]['front_back_rate']:.3f}"
+                         for p in preds]
+                print(f"{Path(path).name} | batch {batch} | {name} (n={len(sets[name])}) | " + " | ".join(cells),
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main()
