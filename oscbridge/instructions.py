@@ -33,6 +33,7 @@ Azimuth
                                                            A signed number is canonical: a side word after it
                                                            does not flip it ("azimuth -40, right beside me")
     ``[at] H o'clock``, ``H:MM o'clock``                   12 = 0, 3 = -90 (right), 6 = 180, 9 = +90 (left)
+    ``the H:MM position``, ``H:MM on the clock``           the same ("at 4:30" alone may be a time: unread)
     ``at|from|to half past H`` / ``[a] quarter past H`` / ``[a] quarter to H``   clock position H:30, H:15, H-1:45
     ``between H and K o'clock``                           the middle of the two, the shorter way round
                                                            (opposite positions: nothing read)
@@ -43,7 +44,8 @@ Azimuth
                                                            the canonical frame (unsigned "30 degrees" stays
                                                            unread: its sense is ambiguous)
     ``N degrees [counter-]clockwise from the front|behind|north``   counter-clockwise = towards the left
-    ``bearing N [degrees]``                               a compass bearing (90 = east = right unless facing)
+    ``bearing N [degrees]``, ``brg N``, ``heading NNN``    a compass bearing (90 = east = right unless facing;
+                                                           a heading needs three digits: "heading 090")
     ``from|to|towards|in|on|at the <compass>``, ``<compass>[ward] of me``, ``due <compass>``
                                                            16-point compass (north, north-east, east-north-east,
                                                            ...); relative to a stated facing ("facing east",
@@ -84,7 +86,8 @@ Motion
 
 Out of scope: negation, relative changes ("3 metres closer"), bare angles without a side
 ("at 30 degrees": the sense is ambiguous), bare numbers ("at 10", "track 3", "2 dogs").
-When a field is stated twice, the first statement wins.
+When a field is stated twice, the first statement wins. Number words are read as digits first,
+including the spoken hundreds when hyphenated ("one-eighty" -> 180; "one thirty" may be a time).
 """
 
 from __future__ import annotations
@@ -242,6 +245,18 @@ _FOLLOWS = {
     "and": {"unit", "teen", "tens"},
 }
 
+#: the spoken "one-eighty", "two-seventy", "one-thirty-five": hundreds, then the rest (hyphens only:
+#: "one thirty" is as likely a time)
+_HUNDRED_SHORT = re.compile(
+    rf"\b(one|two|three)-({'|'.join(_TEEN_WORDS)}|(?:{'|'.join(_TENS_WORDS)})(?:-(?:{'|'.join(list(_UNIT_WORDS)[1:])}))?)\b")
+
+
+def _hundred_short(m: re.Match[str]) -> str:
+    rest = m.group(2).split("-")
+    value = _UNIT_WORDS[m.group(1)] * 100 + sum(_WORD_KIND[w][1] for w in rest)
+    return str(value)
+
+
 _QUICK_NUMWORD = re.compile(rf"\b(?:{_NW}|half|quarter|minus|negative|point)\b")
 _A_SCALE = re.compile(r"\ban?\s+(hundred|thousand)\b")
 _A_UNIT_AND_HALF = re.compile(
@@ -316,6 +331,8 @@ def normalize(text: str) -> str:
         t = _VULGAR_HALF.sub(lambda m: (m.group(1) or "0") + ".5", t)
     if _QUICK_NUMWORD.search(t) is None:
         return t
+    if "-" in t:
+        t = _HUNDRED_SHORT.sub(_hundred_short, t)
     t = _A_SCALE.sub(r"one \1", t)
     t = _A_UNIT_AND_HALF.sub(r"1.5 \1s", t)
     t = _NUMWORD_RUN.sub(_run_to_digits, t)
@@ -388,7 +405,9 @@ _PAN_NOTATION = re.compile(
 #: an explicitly signed angle with nothing after it, read in the canonical frame: "at -45°", "+60 degrees"
 _SIGNED_ANGLE = re.compile(rf"(?<![\w.])(?P<n>[-+]\d{{1,3}}(?:\.\d+)?){_DEG}")
 #: a compass bearing in degrees: "bearing 090" (north = front unless a facing is stated)
-_BEARING_DEG = re.compile(rf"\bbearing\s+(?:of\s+)?(?P<n>{_N}){_DEG}?")
+_BEARING_DEG = re.compile(
+    rf"\b(?:bearing\s+(?:of\s+)?|brg\.?\s*|heading\s+(?=\d{{3}}\b(?![\s\u00b0]*(?:deg\w*\s+)?(?:to\s+the\s+)?(?:left|right))))"
+    rf"(?P<n>{_N}){_DEG}?")
 #: "30 degrees counter-clockwise from the front" (counter-clockwise = towards the left)
 _ROT_FROM = re.compile(
     rf"(?P<n>{_N}){_DEG}\s+(?P<r>(?:counter|anti)[\s-]?clockwise|ccw|clockwise|cw)\s+(?:from|of)\s+(?:the\s+)?"
@@ -409,7 +428,8 @@ _EL_KW = re.compile(
     r"(?:\s*(?P<vd>upwards?|up|above|downwards?|down|below)\b)?")
 
 # --- clock and compass ---------------------------------------------------------------------
-_CLOCK = re.compile(rf"(?<![\w.:])(?P<h>\d{{1,2}}(?:\.\d+)?)(?::(?P<mm>[0-5]\d))?\s*{_CLOCKW}")
+_CLOCK = re.compile(rf"(?<![\w.:])(?P<h>\d{{1,2}}(?:\.\d+)?)(?::(?P<mm>[0-5]\d))?\s*{_CLOCKW}"
+                    rf"|(?<![\w.:])(?P<h2>\d{{1,2}}):(?P<mm2>[0-5]\d)\s+(?:position\b|on\s+(?:the|a)\s+clock\b)")
 _CLOCK_PAST = re.compile(
     rf"\b(?:at|from|to|towards?|around)\s+(?:a\s+)?(?P<q>half|quarter)\s+(?P<rel>past|to)\s+(?P<h>\d{{1,2}})\b"
     rf"(?:\s*{_CLOCKW})?")
@@ -752,7 +772,7 @@ class _Parse:
         if "spread" in t or "wid" in t or "fan" in t or "aperture" in t or "extent" in t or "across" in t or "apart" in t:
             self.simple(_SPREAD_KW, "spread_deg", lambda m: abs(_num(m.group("n"))))
             self.simple(_SPREAD_POST, "spread_deg", lambda m: abs(_num(m.group("n"))))
-        if "clock" in t or "o'c" in t or "past" in t or "quarter" in t:
+        if "clock" in t or "o'c" in t or "past" in t or "quarter" in t or "position" in t:
             self.clock()
         if "az" in t or "el" in t or "alt" in t or "height" in t:
             self.azimuth_keywords()
@@ -760,7 +780,7 @@ class _Parse:
             self.angles()
         elif " by " in t:
             self.dir_first()  # "pan it left by 30": a pan amount in degrees
-        if "bearing" in t:
+        if "bearing" in t or "brg" in t or "heading" in t:
             self.bearing_degrees()
         self.pan_notation()
         if compass:
@@ -939,7 +959,7 @@ class _Parse:
         for m in _CLOCK.finditer(self.t):
             if _REF_BEFORE.search(self.t, max(0, m.start() - 16), m.start()):
                 continue  # "10 degrees left of 12 o'clock": a reference point, read by angles()
-            az = _clock_at(m.group("h"), m.group("mm"))
+            az = _clock_at(m.group("h") or m.group("h2"), m.group("mm") or m.group("mm2"))
             if az is not None and self.set_value("azimuth_deg", az, *m.span()):
                 return
         for m in _CLOCK_PAST.finditer(self.t):

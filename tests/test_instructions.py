@@ -49,6 +49,13 @@ def values(text):
         ("often listen to the tenor", "often listen to the tenor"),
         ("someone", "someone"),
         ("half past ten", "half past 10"),
+        # the spoken hundreds, hyphenated only ("one thirty" may be a time)
+        ("azimuth one-eighty", "azimuth 180"),
+        ("two-seventy", "270"),
+        ("one-thirty-five degrees", "135 degrees"),
+        ("one-ten", "110"),
+        ("one-on-one", "1-on-1"),
+        ("at one thirty", "at 1 30"),
     ],
 )
 def test_normalize_number_words(text, expected):
@@ -281,6 +288,18 @@ def test_clock_positions(hour, azimuth):
         ("between 11 and 1 o'clock", 0.0),
         ("between 5 o'clock and 7 o'clock", 180.0),
         ("between 4:30 and 5 o'clock", -142.5),
+        # a clock time without o'clock, named as a position
+        ("move the radio to the 10:30 position", 45.0),
+        ("8:30 position", 105.0),
+        ("the cello should be at 2:30 on the clock", -75.0),
+        ("the 10:30 position, not at 4:30", 45.0),
+        # compass bearings: heading and brg as bearing (a heading needs three digits)
+        ("heading 090, audience facing north", -90.0),
+        ("brg 200, facing north", 160.0),
+        ("heading 315 (facing north)", 45.0),
+        ("heading 000, we're facing north", 0.0),
+        ("the car heading 030 degrees to the left", 30.0),
+        ("azimuth one-eighty", 180.0),
     ],
 )
 def test_clock_forms(text, azimuth):
@@ -378,6 +397,11 @@ def test_compass_words_that_are_not_directions(text):
         "the car stops 30 degrees",
         "between 3 and 9 o'clock",
         "pan 30 deg",
+        "at 4:30",
+        "at 4:30 pm",
+        "heading 30 for the exit",
+        "heading home at 10:30",
+        "one-on-one",
     ],
 )
 def test_nothing_stated(text):
