@@ -23,7 +23,7 @@ API: ``generate(n, seed, split)``, ``write_jsonl`` / ``read_jsonl``, ``build_cor
 says where a family went. ``python -m oscbridge.corpus OUT_DIR`` writes the three files.
 
 Categories: plain, paraphrase, numeric (degrees, clock, compass, canonical azimuth), long
-(distractor clauses that state no direction, distance or loudness), metaphorical, elevation,
+(distractor clauses and whole context sentences that state no direction, distance or loudness), metaphorical, elevation,
 distance, motion, imperative (mixing-desk commands), typo (a row of another category with one or
 two slips, in about a third of them in a direction word, e.g. "lfet"; ``family`` is the family it
 came from) and noise. Shares are ``CATEGORY_WEIGHTS``; about 35 % of rows move, about 8 % state no
