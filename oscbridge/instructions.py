@@ -428,8 +428,9 @@ _EL_KW = re.compile(
     r"(?:\s*(?P<vd>upwards?|up|above|downwards?|down|below)\b)?")
 
 # --- clock and compass ---------------------------------------------------------------------
-_CLOCK = re.compile(rf"(?<![\w.:])(?P<h>\d{{1,2}}(?:\.\d+)?)(?::(?P<mm>[0-5]\d))?\s*{_CLOCKW}"
-                    rf"|(?<![\w.:])(?P<h2>\d{{1,2}}):(?P<mm2>[0-5]\d)\s+(?:position\b|on\s+(?:the|a)\s+clock\b)")
+#: "10 o'clock", "10:30 o'clock"; an H:MM time also as "the 10:30 position" / "10:30 on the clock"
+_CLOCK = re.compile(rf"(?<![\w.:])(?P<h>\d{{1,2}}(?:\.\d+)?)(?::(?P<mm>[0-5]\d))?"
+                    rf"(?:\s*{_CLOCKW}|(?<=:\d\d)\s+(?:position\b|on\s+(?:the|a)\s+clock\b))")
 _CLOCK_PAST = re.compile(
     rf"\b(?:at|from|to|towards?|around)\s+(?:a\s+)?(?P<q>half|quarter)\s+(?P<rel>past|to)\s+(?P<h>\d{{1,2}})\b"
     rf"(?:\s*{_CLOCKW})?")
@@ -959,7 +960,7 @@ class _Parse:
         for m in _CLOCK.finditer(self.t):
             if _REF_BEFORE.search(self.t, max(0, m.start() - 16), m.start()):
                 continue  # "10 degrees left of 12 o'clock": a reference point, read by angles()
-            az = _clock_at(m.group("h") or m.group("h2"), m.group("mm") or m.group("mm2"))
+            az = _clock_at(m.group("h"), m.group("mm"))
             if az is not None and self.set_value("azimuth_deg", az, *m.span()):
                 return
         for m in _CLOCK_PAST.finditer(self.t):

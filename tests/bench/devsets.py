@@ -22,7 +22,7 @@ from oscbridge.checkpoint import DEFAULT_CHECKPOINT
 from oscbridge.keywords import KeywordPredictor
 from oscbridge.neural import NeuralPredictor
 
-DEV_SETS = {"dev long": Path(ev.__file__).resolve().parent / "data" / "dev_long.jsonl"}
+DEV_SETS = {"dev long": ev.HANDWRITTEN.with_name("dev_long.jsonl")}
 
 
 def main() -> None:
