@@ -484,8 +484,13 @@ def evaluate(model: str | None, out: str, plot_path: str | None, n_test: int, pr
         bare = with_parser.without_parser()  # one load, one copy of the weights
         from oscbridge.encoders import load_encoder
 
-        tok, bert = load_encoder(with_parser.model.config.encoder) if with_parser.model.config.encoder_sha256 else (
-            with_parser.tokenizer, with_parser.model.bert)
+        if with_parser.model.config.encoder_sha256:
+            tok, bert = load_encoder(with_parser.model.config.encoder)
+        else:  # a randomly initialised encoder (tests): the checkpoint's own
+            from oscbridge.checkpoint import load_checkpoint
+
+            bare_model, tok, _ = load_checkpoint(path)
+            bert = bare_model.bert
         probe = LinearProbePredictor(tok, bert, corpus.generate(probe_n, seed=seed + 7, split="train"))
         predictors = {"keyword": KeywordPredictor(), "linear probe": probe, "model": bare, "model+parser": with_parser}
         hw_path = Path(handwritten) if handwritten else ev.HANDWRITTEN

@@ -114,7 +114,10 @@ class SpatialModel(nn.Module):
         for layer in self.bert.encoder.layer[self.split :]:
             h = layer(h, mask)
         m = attention_mask.unsqueeze(-1).to(h.dtype)  # (B, T, 1)
-        pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)  # (B, H)
+        return self.heads((h * m).sum(1) / m.sum(1).clamp(min=1.0))
+
+    def heads(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
+        """(B, H) pooled sentence vectors -> every head's raw output."""
         z = self.trunk(pooled)  # (B, F)
         emb = F.normalize(self.az_embed(z), dim=-1)  # (B, E)
         cos = emb @ F.normalize(self.az_weight, dim=-1).T  # (B, bins)

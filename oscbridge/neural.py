@@ -15,34 +15,19 @@ from typing import Sequence
 from oscbridge.errors import CueError
 from oscbridge.instructions import parse_instructions
 from oscbridge.params import Motion, Position, Prediction, SpatialParams
+from oscbridge.served import ServedModel
 
 DEFAULT_DURATION_S = 4.0
 
 
-def quantize_int8(model):
-    """Dynamic int8 quantization of the Linear layers: about 1.5x faster on a 2-core CPU
-    (one cue p50 10.6 -> 7.0 ms). Weights get one scale per output channel, not one per matrix:
-    as fast, and much closer to float32 (validation AE 5.76 -> 4.53 deg; float32 3.94).
-    torch 2.13 marks the eager API deprecated but ships it; torch is pinned, and the warnings
-    are silenced here only."""
-    import warnings
-
-    import torch
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", UserWarning)
-        qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig})
-
-
 def trace_model(model, ids, mask):
-    """``model(ids, mask)`` compiled by ``torch.jit.trace`` into a graph, or None if tracing fails.
+    """``model(ids, mask)`` compiled by ``torch.jit.trace`` into a frozen graph, or None if tracing fails.
 
     A cue is a handful of tokens, so the eager forward pass is mostly Python overhead: on the
     2-core CPU the traced graph answers one cue in about a third of the time (predict p50
-    8.4 -> 2.6 ms). The graph takes any batch size and length; tests check that it gives the
-    eager model's outputs on padded batches of mixed lengths."""
+    8.4 -> 2.6 ms). Freezing inlines the submodules and their weights. The graph takes any batch
+    size and length; tests check that it gives the eager model's outputs on padded batches of
+    mixed lengths."""
     import warnings
 
     import torch
@@ -62,7 +47,7 @@ def trace_model(model, ids, mask):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                graph = torch.jit.trace(Tupled().eval(), (ids, mask), check_trace=False)
+                graph = torch.jit.freeze(torch.jit.trace(Tupled().eval(), (ids, mask), check_trace=False).eval())
         except Exception:  # noqa: BLE001 -- an encoder tracing cannot follow: stay eager
             return None
 
@@ -85,16 +70,16 @@ class NeuralPredictor:
         if threads:
             torch.set_num_threads(threads)
         self.model, self.tokenizer, self.meta = load_checkpoint(Path(path))
-        if int8:
-            self.model = quantize_int8(self.model)
+        self.served = ServedModel(self.model, int8=int8).eval()  # int8 per token (see oscbridge.served)
+        self.model.bert.encoder.layer = torch.nn.ModuleList()  # the served copy holds the layers: free the originals
         self.use_parser = use_parser
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch
         self.max_tokens = self.model.config.max_tokens
-        self._forward = self.model
+        self._forward = self.served
         self.traced = False
         if trace:
-            traced = trace_model(self.model, *self.encode(["a warm-up cue on the left, far away"]))
+            traced = trace_model(self.served, *self.encode(["a warm-up cue on the left, far away"]))
             if traced is not None:
                 self._forward, self.traced = traced, True
         self.raw(["a warm-up cue on the left"])  # the first forward pass is slow: pay it at start, not on a cue
