@@ -448,8 +448,8 @@ def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, se
 @click.option("--seed", default=0, show_default=True)
 @click.option("--handwritten", "handwritten", default=None, metavar="JSONL", help="Hand-written set [default: the shipped one].")
 @click.option("--batch", "batch", default=1, show_default=True, type=click.IntRange(1, 4096),
-              help="Cues per forward pass; 1 is how the daemon answers (the int8 model's output moves slightly "
-                   "with its batch-mates).")
+              help="Cues per forward pass; 1 is how the daemon answers (int8 per token: batches give the same "
+                   "answers, up to float rounding).")
 @click.option("--render", "render_mode", is_flag=True,
               help="Closed-loop check of the binaural renderer instead: render noise around the head, estimate "
                    "the lateral angle from the ears' ITD (GCC-PHAT) and ILD, report the error.")
