@@ -9,7 +9,10 @@ the first N rows of the synthetic validation split that ``oscbridge train`` vali
 
 ``oscbridge/data/dev_long.jsonl`` holds 80 long cues (36-50 words, one stated direction among scene
 notes) written for development after the hand-written set's long subset was missed; they were
-written without reading the hand-written set.
+written without reading the hand-written set. ``oscbridge/data/dev_paraphrase.jsonl`` holds 120 cues
+that word a direction as a paraphrase (body-relative, nautical, aviation, stage, driving, sports),
+15 per sector, no numbers, written the same way after the paraphrase subset was missed. Its errors
+chose the direction phrases of candidate corpora, so it is not blind either.
 """
 from __future__ import annotations
 
@@ -22,7 +25,8 @@ from oscbridge.checkpoint import DEFAULT_CHECKPOINT
 from oscbridge.keywords import KeywordPredictor
 from oscbridge.neural import NeuralPredictor
 
-DEV_SETS = {"dev long": ev.HANDWRITTEN.with_name("dev_long.jsonl")}
+DEV_SETS = {"dev long": ev.HANDWRITTEN.with_name("dev_long.jsonl"),
+            "dev paraphrase": ev.HANDWRITTEN.with_name("dev_paraphrase.jsonl")}
 
 
 def main() -> None:
