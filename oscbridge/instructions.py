@@ -52,6 +52,13 @@ Azimuth
                                                            "I'm looking north-west"), else north = front.
                                                            A compass word followed by a noun ("the north wall")
                                                            is not a direction.
+    ``[on|off|over|broad on] the port|starboard bow|beam|quarter``, ``port|starboard side``,
+    ``abeam to port|starboard``, ``[dead|right] astern``, ``[right|dead] off the bow``
+                                                           a vessel's relative bearings, the listener facing the
+                                                           bow: bow 45, beam and side 90, quarter 135, astern 180,
+                                                           port = left ("off the starboard quarter" -> -135).
+                                                           Not "abaft the beam" (somewhere behind it), nor a
+                                                           vessel going astern, nor a bare "to port" (a harbour?)
 Elevation
     ``N degrees up|above|upwards|high``  +N;  ``N degrees down|below|beneath|under|low``  -N
     ``up|down [by] N degrees``;  ``elevation|elev|ele [of|=|:] N [degrees] [up|down]``;  ``N degrees elevation``
@@ -453,6 +460,19 @@ _COMPASS_DIR = re.compile(
     rf"|\b(?P<c2>{_COMP})(?:wards?)?\s+of\s+(?:me|us|you|the\s+listener|here|the\s+audience)\b"
     rf"|\bdue\s+(?P<c3>{_COMP})\b")
 
+_NAUTICAL = re.compile(
+    r"\b(?P<side>port|starboard)(?:[\s-]+hand)?\s+(?P<part>bow|beam|quarter|side)\b"
+    r"|\babeam\s+(?:to\s+|on\s+the\s+|off\s+the\s+)?(?P<side2>port|starboard)\b"
+    r"|(?<!\bgoes\s)(?<!\bgoing\s)(?<!\bgo\s)(?<!\bfull\s)(?<!\bhalf\s)(?<!\bslow\s)\b(?P<astern>astern)\b"
+    r"|\boff\s+the\s+(?P<bow>bow)\b")
+_NAUTICAL_PART = {"bow": 45.0, "beam": 90.0, "side": 90.0, "quarter": 135.0}
+_ABAFT_BEFORE = re.compile(r"\babaft\s+(?:the\s+)?$")
+#: a place where a movement ends ("ends up on the port bow", "... on the port quarter at the end") is not its start
+_END_BEFORE = re.compile(
+    r"\b(?:ends?|ending|ended|finish\w*|stops?|stopping|stopped|arriv\w*|settl\w*|lands?|landing|then|to|towards?|"
+    r"into|until|till)(?:\s+up)?(?:\s+(?:on|at|in|off|over|broad\s+on))?\s+(?:the\s+|my\s+)?$")
+_END_AFTER = re.compile(r"\s*,?\s*(?:at|by|in|towards?)\s+the\s+end\b")
+
 # --- distance ------------------------------------------------------------------------------
 _DIST = re.compile(
     rf"(?<!\bby\s)(?P<n>{_N})\s*-?\s*(?P<u>{_DISTU})\b(?!\s*(?:/|per\b))"
@@ -560,7 +580,8 @@ _DIGIT = re.compile(r"\d")
 # anything that could start an instruction (after normalize: number words are digits by then)
 _TRIGGER = re.compile(
     r"\d|\b(?:north|south|east|west)|\ban?\s+(?:minute|second|hour)\b|clockwise|\bc?cw\b"
-    r"|\b(?:once|twice|thrice)\b|\ba\s+(?:full|complete|whole|single)\b|\bfull\s+circle\b")
+    r"|\b(?:once|twice|thrice)\b|\ba\s+(?:full|complete|whole|single)\b|\bfull\s+circle\b"
+    r"|\b(?:port|starboard|astern|abeam)\b|\boff\s+the\s+bow\b")
 
 
 # --------------------------------------------------------------------------------------------
@@ -760,9 +781,12 @@ class _Parse:
             self.duration_rules()
         if "clockwise" in t or "cw" in t:
             self.orbit_direction()
+        nautical = "port" in t or "starboard" in t or "astern" in t or "abeam" in t or "bow" in t
         if not digit:
             if compass:
                 self.compass()
+            if nautical:
+                self.nautical()
             return
         if "drr" in t or "direct" in t:
             self.simple(_DRR, "drr_db", lambda m: _num(m.group("n")))
@@ -786,6 +810,8 @@ class _Parse:
         self.pan_notation()
         if compass:
             self.compass()
+        if nautical:
+            self.nautical()
         self.distance()
 
     def simple(self, rx: re.Pattern[str], name: str, value) -> None:
@@ -1037,6 +1063,26 @@ class _Parse:
         for m in _COMPASS_DIR.finditer(self.t):
             b = _bearing(m.group("c") or m.group("c2") or m.group("c3"))
             if b is not None and self.set_value("azimuth_deg", _bearing_azimuth(b, self.facing), *m.span()):
+                return
+
+    def nautical(self) -> None:
+        if "azimuth_deg" in self.values:
+            return
+        for m in _NAUTICAL.finditer(self.t):
+            if m.group("astern"):
+                az = 180.0
+            elif m.group("bow"):
+                az = 0.0
+            else:
+                if _ABAFT_BEFORE.search(self.t, max(0, m.start() - 12), m.start()):
+                    continue  # "abaft the port beam": somewhere behind the beam, not on it
+                side = m.group("side") or m.group("side2")
+                az = _NAUTICAL_PART[m.group("part") or "beam"]
+                az = az if side == "port" else -az
+            if _END_BEFORE.search(self.t, max(0, m.start() - 32), m.start()) or _END_AFTER.match(self.t, m.end()):
+                self.take(*m.span())  # the end of a movement: leave the start to others
+                continue
+            if self.set_value("azimuth_deg", az, *m.span()):
                 return
 
     def distance(self) -> None:

@@ -352,6 +352,51 @@ def test_compass_words_that_are_not_directions(text):
     assert parse_instructions(text).explicit == ()
 
 
+@pytest.mark.parametrize(
+    "text, azimuth",
+    [
+        # a vessel's relative bearings, the listener facing the bow (port = left)
+        ("gulls off the port bow", 45.0),
+        ("a bell buoy broad on the starboard bow", -45.0),
+        ("engine hum on the port beam", 90.0),
+        ("abeam to starboard, a tug sounds", -90.0),
+        ("a whistle on the port side", 90.0),
+        ("FOGHORN FROM THE STARBOARD SIDE", -90.0),
+        ("a seal barks off the starboard quarter", -135.0),
+        ("gulls over the port quarter, far off", 135.0),
+        ("outboard motor dead astern", 180.0),
+        ("a wake hissing astern of us", 180.0),
+        ("foghorn dead ahead, right off the bow", 0.0),
+        ("a ship's bell on the starboard-hand bow", -45.0),
+        # where a movement starts, not where it ends
+        ("the drone orbits twice, beginning on the port side", 90.0),
+        ("a lute starts on the starboard side and ends on the left", -90.0),
+    ],
+)
+def test_nautical_bearings(text, azimuth):
+    assert values(text) == {"azimuth_deg": pytest.approx(azimuth, abs=TOL)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pass the port wine",
+        "the airport tannoy",
+        "a USB port clicks",
+        "the ferry sails to port",  # a harbour, or the left?
+        "the ferry goes astern",  # a vessel moving backwards, not a place
+        "full astern, the engines roar",
+        "a gull abaft the port beam",  # somewhere behind the beam
+        "the cello's bow scrapes",
+        "a lute starts half-right and ends up on the starboard side",  # the end of the movement
+        "a gull drifts towards the port quarter",
+        "the buzz moves left, on the starboard bow at the end",
+    ],
+)
+def test_nautical_words_that_are_not_a_start_position(text):
+    assert "azimuth_deg" not in values(text)
+
+
 # ---------------------------------------------------------------------------------------------
 # false positives: nothing stated
 
