@@ -59,6 +59,14 @@ Azimuth
                                                            port = left ("off the starboard quarter" -> -135).
                                                            Not "abaft the beam" (somewhere behind it), nor a
                                                            vessel going astern, nor a bare "to port" (a harbour?)
+    ``at|in|into|by|against|beside|next to my|your left|right ear|hip|elbow|cheek|temple|hand|arm|knee|...``
+                                                           a side of the body: +90 / -90 (not the shoulder:
+                                                           "over my left shoulder" is behind, "at" it beside)
+    ``the back of my|your head|neck|skull``, ``the nape of my neck``   180
+    ``stage left|right``, ``upstage|downstage [left|right] [of me]``, when the cue says the listener faces
+                                                           the audience ("I'm on stage facing the house"):
+                                                           stage left = the listener's left, upstage = behind
+                                                           (upstage left 135, downstage right -45)
 Elevation
     ``N degrees up|above|upwards|high``  +N;  ``N degrees down|below|beneath|under|low``  -N
     ``up|down [by] N degrees``;  ``elevation|elev|ele [of|=|:] N [degrees] [up|down]``;  ``N degrees elevation``
@@ -465,6 +473,17 @@ _NAUTICAL = re.compile(
     r"|\babeam\s+(?:to\s+|on\s+the\s+|off\s+the\s+)?(?P<side2>port|starboard)\b"
     r"|(?<!\bgoes\s)(?<!\bgoing\s)(?<!\bgo\s)(?<!\bfull\s)(?<!\bhalf\s)(?<!\bslow\s)\b(?P<astern>astern)\b"
     r"|\boff\s+the\s+(?P<bow>bow)\b")
+_BODY_PART = (r"ear|earlobe|hip|elbow|cheek|cheekbone|temple|hand|arm|forearm|wrist|knee|ankle|foot|heel|"
+              r"ribs|side\s+of\s+(?:my|your|the)\s+(?:face|head|neck)")
+_BODY_SIDE = re.compile(
+    r"\b(?:at|in|into|from|against|beside|next\s+to|near|close\s+to|alongside|on|off)\s+(?:my|your|the\s+listener'?s)\s+"
+    rf"(?P<side>left|right)(?:[\s-]+hand)?\s+(?P<part>{_BODY_PART})s?\b")
+_BODY_BACK = re.compile(r"\b(?:the\s+)?back\s+of\s+(?:my|your|the\s+listener'?s)\s+(?:head|neck|skull)\b"
+                        r"|\bnape\s+of\s+(?:my|your|the\s+listener'?s)\s+neck\b")
+#: the listener on stage facing the audience: stage directions are the listener's own
+_FACING_HOUSE = re.compile(r"\bfacing\s+(?:out\s+(?:front|to\s+the\s+(?:house|audience))|(?:the\s+)?(?:audience|house|"
+                           r"auditorium|stalls|crowd|front\s+of\s+house)|front\s+of\s+house)\b")
+_STAGE = re.compile(r"\b(?P<ud>up|down)[\s-]?stage(?:\s+(?P<s1>left|right)\b)?|\bstage\s+(?P<s2>left|right)\b")
 _NAUTICAL_PART = {"bow": 45.0, "beam": 90.0, "side": 90.0, "quarter": 135.0}
 _ABAFT_BEFORE = re.compile(r"\babaft\s+(?:the\s+)?$")
 #: a place where a movement ends ("ends up on the port bow", "... on the port quarter at the end") is not its start
@@ -581,7 +600,9 @@ _DIGIT = re.compile(r"\d")
 _TRIGGER = re.compile(
     r"\d|\b(?:north|south|east|west)|\ban?\s+(?:minute|second|hour)\b|clockwise|\bc?cw\b"
     r"|\b(?:once|twice|thrice)\b|\ba\s+(?:full|complete|whole|single)\b|\bfull\s+circle\b"
-    r"|\b(?:port|starboard|astern|abeam)\b|\boff\s+the\s+bow\b")
+    r"|\b(?:port|starboard|astern|abeam)\b|\boff\s+the\s+bow\b"
+    r"|\b(?:left|right)[\s-]+(?:hand\s+)?(?:ear|hip|elbow|cheek|temple|hand|arm|forearm|wrist|knee|ankle|foot|heel|flank|"
+    r"ribs|side\s+of)|\bback\s+of\s+(?:my|your|the\s+listener)|\bnape\b|stage\b")
 
 
 # --------------------------------------------------------------------------------------------
@@ -782,11 +803,14 @@ class _Parse:
         if "clockwise" in t or "cw" in t:
             self.orbit_direction()
         nautical = "port" in t or "starboard" in t or "astern" in t or "abeam" in t or "bow" in t
+        body = "ear" in t or "back of" in t or "nape" in t or "stage" in t or " left " in t or " right " in t
         if not digit:
             if compass:
                 self.compass()
             if nautical:
                 self.nautical()
+            if body:
+                self.body()
             return
         if "drr" in t or "direct" in t:
             self.simple(_DRR, "drr_db", lambda m: _num(m.group("n")))
@@ -812,6 +836,8 @@ class _Parse:
             self.compass()
         if nautical:
             self.nautical()
+        if body:
+            self.body()
         self.distance()
 
     def simple(self, rx: re.Pattern[str], name: str, value) -> None:
@@ -1083,6 +1109,34 @@ class _Parse:
                 self.take(*m.span())  # the end of a movement: leave the start to others
                 continue
             if self.set_value("azimuth_deg", az, *m.span()):
+                return
+
+    def body(self) -> None:
+        """A side of the listener's body, the back of the head, and stage directions when the listener
+        faces the audience. The place where a movement ends is not its start (as for nautical bearings)."""
+        if "azimuth_deg" in self.values:
+            return
+        found: list[tuple[int, int, float]] = []
+        for m in _BODY_SIDE.finditer(self.t):
+            found.append((*m.span(), 90.0 if m.group("side") == "left" else -90.0))
+        for m in _BODY_BACK.finditer(self.t):
+            found.append((*m.span(), 180.0))
+        if "stage" in self.t and _FACING_HOUSE.search(self.t):
+            for m in _STAGE.finditer(self.t):
+                side = m.group("s1") or m.group("s2")
+                lat = 0.0 if side is None else (90.0 if side == "left" else -90.0)
+                if m.group("ud") is None:
+                    az = lat
+                elif m.group("ud") == "up":
+                    az = 180.0 if side is None else math.copysign(135.0, lat)
+                else:
+                    az = 0.0 if side is None else math.copysign(45.0, lat)
+                found.append((*m.span(), az))
+        for a, b, az in sorted(found):
+            if _END_BEFORE.search(self.t, max(0, a - 32), a) or _END_AFTER.match(self.t, b):
+                self.take(a, b)  # the end of a movement: leave the start to others
+                continue
+            if self.set_value("azimuth_deg", az, a, b):
                 return
 
     def distance(self) -> None:

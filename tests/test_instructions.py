@@ -397,6 +397,51 @@ def test_nautical_words_that_are_not_a_start_position(text):
     assert "azimuth_deg" not in values(text)
 
 
+@pytest.mark.parametrize(
+    "text, azimuth",
+    [
+        # a side of the listener's body
+        ("a mosquito whining at my left ear", 90.0),
+        ("whisper straight into your right ear", -90.0),
+        ("a cat purring against my right hip", -90.0),
+        ("Keys jangle beside my left hand.", 90.0),
+        ("wind gusting on the listener's right cheek", -90.0),
+        ("a pager buzzing next to my left knee", 90.0),
+        ("a fly buzzes from my right ear over to my left ear", -90.0),  # where it starts
+        # the back of the head
+        ("breathing at the back of my neck", 180.0),
+        ("a clock ticks behind, right at the back of your head", 180.0),
+        ("a bee on the nape of my neck", 180.0),
+        # stage directions, the listener on stage facing the audience
+        ("I'm on stage facing the audience: a gong upstage of me", 180.0),
+        ("facing the house, the choir sits upstage left", 135.0),
+        ("on stage, facing out front; a phone rings stage right", -90.0),
+        ("I'm facing the audience and the snare is downstage right", -45.0),
+        ("facing the auditorium, bells from down-stage", 0.0),
+    ],
+)
+def test_body_and_stage_directions(text, azimuth):
+    assert values(text) == {"azimuth_deg": pytest.approx(azimuth, abs=TOL)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a whisper in my ear",  # no side
+        "right hand on the fader, the dog barks left",  # no body place of the sound
+        "a voice over my left shoulder",  # over the shoulder is behind, at it beside: left to the model
+        "the hum slides across to my right ear",  # the end of a movement
+        "it ends up at my left ear",
+        "stage left, a door slams",  # no facing stated: the audience sees stage left on its right
+        "the actor walks upstage as the wind rises",
+        "a crowd passes by my left hip",  # passing by is a movement, not a place
+        "tap the back of my hand",  # no head or neck
+    ],
+)
+def test_body_and_stage_words_that_are_not_a_start_position(text):
+    assert "azimuth_deg" not in values(text)
+
+
 # ---------------------------------------------------------------------------------------------
 # false positives: nothing stated
 

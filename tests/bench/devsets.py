@@ -12,7 +12,9 @@ notes) written for development after the hand-written set's long subset was miss
 written without reading the hand-written set. ``oscbridge/data/dev_paraphrase.jsonl`` holds 120 cues
 that word a direction as a paraphrase (body-relative, nautical, aviation, stage, driving, sports),
 15 per sector, no numbers, written the same way after the paraphrase subset was missed. Its errors
-chose the direction phrases of candidate corpora, so it is not blind either.
+chose the direction phrases of candidate corpora and the parser's body and stage wording, so it is
+not blind either. ``dev_long2.jsonl`` and ``dev_paraphrase2.jsonl`` (96 cues each) were written the
+same way later, and judged that wording blind (only their aggregate figures were read).
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ from oscbridge.keywords import KeywordPredictor
 from oscbridge.neural import NeuralPredictor
 
 DEV_SETS = {"dev long": ev.HANDWRITTEN.with_name("dev_long.jsonl"),
-            "dev paraphrase": ev.HANDWRITTEN.with_name("dev_paraphrase.jsonl")}
+            "dev paraphrase": ev.HANDWRITTEN.with_name("dev_paraphrase.jsonl"),
+            "dev long 2": ev.HANDWRITTEN.with_name("dev_long2.jsonl"),
+            "dev paraphrase 2": ev.HANDWRITTEN.with_name("dev_paraphrase2.jsonl")}
 
 
 def main() -> None:
