@@ -189,6 +189,23 @@ def test_traced_graph_answers_as_the_eager_model(tiny):
             assert torch.equal(a[k], b[k]), (texts, k)
 
 
+def test_a_long_note_is_read_past_the_training_length(tiny):
+    """Training cues fit in config.max_tokens; a longer note is read whole (up to SERVE_MAX_TOKENS and the
+    encoder's position table), so words past the training length still change the answer."""
+    import torch
+
+    from oscbridge.neural import SERVE_MAX_TOKENS, NeuralPredictor
+
+    p = NeuralPredictor(tiny)
+    train_len = p.model.config.max_tokens
+    assert p.max_tokens == min(SERVE_MAX_TOKENS, p.model.bert.config.max_position_embeddings) > train_len
+    preamble = "the house opens at half seven and the preset loop fades when the doors close " * 6
+    ids, _ = p.encode([preamble + "a dog barks on the left"])
+    assert train_len < ids.shape[1] <= p.max_tokens
+    a, b = p.raw([preamble + "a dog barks on the left"]), p.raw([preamble + "a dog barks on the right"])
+    assert any(not torch.equal(a[k], b[k]) for k in a)
+
+
 def test_evaluate_writes_every_metric_for_four_predictors(tiny, tmp_path):
     """`oscbridge evaluate` on a tiny model: the table, the JSON with every set and subset, the plot, and
     --batch (the keyword rule does not batch, so its figures cannot depend on it)."""
