@@ -87,9 +87,13 @@ Level and room
     ``spread|width|fanned out N [degrees]``, ``N degrees wide|spread``
 Motion
     ``from A to B`` where A and B are both explicit (angles with a side, clock positions, compass
-    points, distances, or a bare number that takes the other end's unit: "from 30 to 60 degrees
-    left", "from 10 to 2 o'clock", "from -30 to 30 degrees"): start values and the end position;
+    points, a vessel's bearings, a side of the body, distances, or a bare number that takes the other
+    end's unit: "from 30 to 60 degrees left", "from 10 to 2 o'clock", "from the port bow to the
+    starboard quarter", "from my left ear to my right ear"): start values and the end position;
     kind ``line`` for angles, ``approach``/``recede`` for distances.
+    A compass, nautical, body or stage place after "ends up", "finishes", "settles", "then", "to" ...
+    or before "at the end" is where a movement ends, not where it starts ("starts on the left and
+    ends up in the north"): the end position, when the cue moves.
     ``to|towards|into|within A`` after a movement verb (moves, pans, flies, approaches ...) or a
     "from": the end position only; so is ``then A`` in a cue with a movement ("first on the left,
     then 3 o'clock: the bird flies").
@@ -486,11 +490,13 @@ _FACING_HOUSE = re.compile(r"\bfacing\s+(?:out\s+(?:front|to\s+the\s+(?:house|au
 _STAGE = re.compile(r"\b(?P<ud>up|down)[\s-]?stage(?:\s+(?P<s1>left|right)\b)?|\bstage\s+(?P<s2>left|right)\b")
 _NAUTICAL_PART = {"bow": 45.0, "beam": 90.0, "side": 90.0, "quarter": 135.0}
 _ABAFT_BEFORE = re.compile(r"\babaft\s+(?:the\s+)?$")
-#: a place where a movement ends ("ends up on the port bow", "... on the port quarter at the end") is not its start
+#: a place where a movement ends ("ends up on the port bow", "... on the port quarter at the end") is not its start:
+#: ``_Parse.place`` makes it the end
 _END_BEFORE = re.compile(
     r"\b(?:ends?|ending|ended|finish\w*|stops?|stopping|stopped|arriv\w*|settl\w*|lands?|landing|then|to|towards?|"
     r"into|until|till)(?:\s+up)?(?:\s+(?:on|at|in|off|over|broad\s+on))?\s+(?:the\s+|my\s+)?$")
 _END_AFTER = re.compile(r"\s*,?\s*(?:at|by|in|towards?)\s+the\s+end\b")
+_END_WORD = re.compile(r"\b(?:end|finish|stop|arriv|settl|land)")
 
 # --- distance ------------------------------------------------------------------------------
 _DIST = re.compile(
@@ -574,7 +580,9 @@ _E_SIDE = rf"{_N}\s+(?:(?:to|on)\s+)?(?:the\s+)?(?:left|right)\b"
 _E_CLOCK = rf"{_N}(?::[0-5]\d)?\s*{_CLOCKW}"
 _E_COMP = rf"(?:the\s+)?(?:due\s+)?{_COMP}\b(?!\s+(?:{_COMPASS_NOUNS})\b)"
 _E_DIST = rf"{_N}\s*-?\s*{_DISTU}\b(?:\s+away)?"
-_ENDP = rf"(?:{_E_CLOCK}|{_E_ANGLE}|{_E_SIDE}|{_E_DIST}|{_E_COMP})"
+_E_NAUT = r"(?:port|starboard)(?:[\s-]+hand)?\s+(?:bow|beam|quarter|side)\b"
+_E_BODY = rf"(?:my|your)\s+(?:left|right)(?:[\s-]+hand)?\s+(?:{_BODY_PART})s?\b"
+_ENDP = rf"(?:{_E_CLOCK}|{_E_ANGLE}|{_E_SIDE}|{_E_DIST}|{_E_COMP}|{_E_NAUT}|{_E_BODY})"
 _FROM_TO = re.compile(
     r"\bfrom\s+(?:the\s+)?(?:(?:an?\s+)?(?:azimuth|distance|elevation)\s+(?:of\s+)?)?"
     rf"(?P<a>{_ENDP}|{_N})\s*,?\s+(?:(?:all\s+the\s+way|back|round|around|over|across|up|down|through)\s+)?"
@@ -592,6 +600,8 @@ _E_ANGLE_FULL = re.compile(
 _E_SIDE_FULL = re.compile(rf"(?P<n>{_N})\s+(?:(?:to|on)\s+)?(?:the\s+)?(?P<side>left|right)\b")
 _E_DIST_FULL = re.compile(rf"(?P<n>{_N})\s*-?\s*(?P<u>{_DISTU})\b(?:\s+away)?")
 _E_COMP_FULL = re.compile(rf"(?:the\s+)?(?:due\s+)?(?P<c>{_COMP})\b")
+_E_NAUT_FULL = re.compile(r"(?P<side>port|starboard)(?:[\s-]+hand)?\s+(?P<part>bow|beam|quarter|side)")
+_E_BODY_FULL = re.compile(rf"(?:my|your)\s+(?P<side>left|right)(?:[\s-]+hand)?\s+(?:{_BODY_PART})s?")
 _E_CLOCK_FULL = re.compile(rf"(?P<h>{_N})(?::(?P<mm>[0-5]\d))?\s*{_CLOCKW}")
 _N_AT_START = re.compile(_N)
 _DIGIT = re.compile(r"\d")
@@ -723,6 +733,13 @@ def _endpoint(s: str, facing: float) -> tuple[str, float, bool] | None:
     if m:
         b = _bearing(m.group("c"))
         return None if b is None else ("azimuth_deg", _bearing_azimuth(b, facing), True)
+    m = _E_NAUT_FULL.fullmatch(s)
+    if m:
+        az = _NAUTICAL_PART[m.group("part")]
+        return "azimuth_deg", az if m.group("side") == "port" else -az, True
+    m = _E_BODY_FULL.fullmatch(s)
+    if m:
+        return "azimuth_deg", 90.0 if m.group("side") == "left" else -90.0, True
     if _N_AT_START.fullmatch(s):
         return "bare", _num(s), False
     return None
@@ -791,7 +808,9 @@ class _Parse:
                     self.facing = b
                     self.take(*m.span())
                     break
-        if digit or compass:
+        nautical = "port" in t or "starboard" in t or "astern" in t or "abeam" in t or "bow" in t
+        body = "ear" in t or "back of" in t or "nape" in t or "stage" in t or " left " in t or " right " in t
+        if digit or compass or nautical or body:
             self.from_to()
             self.to_end()
         if digit and ("clockwise" in t or "cw" in t):
@@ -802,8 +821,6 @@ class _Parse:
             self.duration_rules()
         if "clockwise" in t or "cw" in t:
             self.orbit_direction()
-        nautical = "port" in t or "starboard" in t or "astern" in t or "abeam" in t or "bow" in t
-        body = "ear" in t or "back of" in t or "nape" in t or "stage" in t or " left " in t or " right " in t
         if not digit:
             if compass:
                 self.compass()
@@ -1088,8 +1105,23 @@ class _Parse:
             return
         for m in _COMPASS_DIR.finditer(self.t):
             b = _bearing(m.group("c") or m.group("c2") or m.group("c3"))
-            if b is not None and self.set_value("azimuth_deg", _bearing_azimuth(b, self.facing), *m.span()):
+            if b is not None and self.place(_bearing_azimuth(b, self.facing), *m.span()):
                 return
+
+    def place(self, az: float, a: int, b: int) -> bool:
+        """A worded place (compass, nautical, body, stage) is where a cue starts, unless the text says a movement
+        ends there ("ends up on the starboard side", "then into my right ear", "... in the north at the end"):
+        then it is the end, when something moves. True when it became the start."""
+        t = self.t
+        before = _END_BEFORE.search(t, max(0, a - 32), a)
+        if before is None and not _END_AFTER.match(t, b):
+            return self.set_value("azimuth_deg", az, a, b)
+        moving = (before is None or _END_WORD.search(before.group()) is not None
+                  or _MOTION_CONTEXT.search(t, 0, a) is not None)
+        if moving and "azimuth_deg" not in self.end and self.free(a, b):
+            self.end["azimuth_deg"] = wrap_azimuth(az)
+        self.take(a, b)
+        return False
 
     def nautical(self) -> None:
         if "azimuth_deg" in self.values:
@@ -1105,10 +1137,7 @@ class _Parse:
                 side = m.group("side") or m.group("side2")
                 az = _NAUTICAL_PART[m.group("part") or "beam"]
                 az = az if side == "port" else -az
-            if _END_BEFORE.search(self.t, max(0, m.start() - 32), m.start()) or _END_AFTER.match(self.t, m.end()):
-                self.take(*m.span())  # the end of a movement: leave the start to others
-                continue
-            if self.set_value("azimuth_deg", az, *m.span()):
+            if self.place(az, *m.span()):
                 return
 
     def body(self) -> None:
@@ -1133,10 +1162,7 @@ class _Parse:
                     az = 0.0 if side is None else math.copysign(45.0, lat)
                 found.append((*m.span(), az))
         for a, b, az in sorted(found):
-            if _END_BEFORE.search(self.t, max(0, a - 32), a) or _END_AFTER.match(self.t, b):
-                self.take(a, b)  # the end of a movement: leave the start to others
-                continue
-            if self.set_value("azimuth_deg", az, a, b):
+            if self.place(az, a, b):
                 return
 
     def distance(self) -> None:

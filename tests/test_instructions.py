@@ -442,6 +442,32 @@ def test_body_and_stage_words_that_are_not_a_start_position(text):
     assert "azimuth_deg" not in values(text)
 
 
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        # nautical bearings and sides of the body are endpoints of a movement, like clock positions
+        ("a gull flies from the port bow to the starboard quarter", 45.0, -135.0),
+        ("a fly buzzes from my left ear to my right ear", 90.0, -90.0),
+        ("a gull flies to the port quarter", None, 135.0),
+        ("the hum slides across to my right ear", None, -90.0),
+        ("a lute starts half-right and ends up on the starboard side", None, -90.0),
+        ("the buzz moves left, on the starboard bow at the end", None, -45.0),
+        # a compass word where a movement ends is not its start
+        ("it starts on the left and ends up in the north", None, 0.0),
+        ("a plane flies to the north", None, 0.0),
+    ],
+)
+def test_worded_places_where_a_movement_ends(text, start, end):
+    ins = parse_instructions(text)
+    assert ins.values.get("azimuth_deg") == (None if start is None else pytest.approx(start, abs=TOL))
+    assert ins.end.get("azimuth_deg") == pytest.approx(end, abs=TOL)
+
+
+@pytest.mark.parametrize("text", ["a bell close to the port side", "wind from the north", "gulls off the port bow"])
+def test_worded_places_without_a_movement_set_no_end(text):
+    assert parse_instructions(text).end == {}
+
+
 # ---------------------------------------------------------------------------------------------
 # false positives: nothing stated
 
