@@ -59,9 +59,10 @@ Azimuth
                                                            port = left ("off the starboard quarter" -> -135).
                                                            Not "abaft the beam" (somewhere behind it), nor a
                                                            vessel going astern, nor a bare "to port" (a harbour?)
-    ``at|in|into|by|against|beside|next to my|your left|right ear|hip|elbow|cheek|temple|hand|arm|knee|...``
+    ``at|in|into|from|against|beside|next to|near|alongside|on my|your left|right ear|hip|elbow|cheek|hand|...``
                                                            a side of the body: +90 / -90 (not the shoulder:
-                                                           "over my left shoulder" is behind, "at" it beside)
+                                                           "over my left shoulder" is behind, "at" it beside;
+                                                           not "by" or "past" it: a movement passing by)
     ``the back of my|your head|neck|skull``, ``the nape of my neck``   180
     ``stage left|right``, ``upstage|downstage [left|right] [of me]``, when the cue says the listener faces
                                                            the audience ("I'm on stage facing the house"):
@@ -611,7 +612,7 @@ _TRIGGER = re.compile(
     r"\d|\b(?:north|south|east|west)|\ban?\s+(?:minute|second|hour)\b|clockwise|\bc?cw\b"
     r"|\b(?:once|twice|thrice)\b|\ba\s+(?:full|complete|whole|single)\b|\bfull\s+circle\b"
     r"|\b(?:port|starboard|astern|abeam)\b|\boff\s+the\s+bow\b"
-    r"|\b(?:left|right)[\s-]+(?:hand\s+)?(?:ear|hip|elbow|cheek|temple|hand|arm|forearm|wrist|knee|ankle|foot|heel|flank|"
+    r"|\b(?:left|right)[\s-]+(?:hand\s+)?(?:ear|hip|elbow|cheek|temple|hand|arm|forearm|wrist|knee|ankle|foot|heel|"
     r"ribs|side\s+of)|\bback\s+of\s+(?:my|your|the\s+listener)|\bnape\b|stage\b")
 
 
