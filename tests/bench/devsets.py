@@ -15,6 +15,8 @@ that word a direction as a paraphrase (body-relative, nautical, aviation, stage,
 chose the direction phrases of candidate corpora and the parser's body and stage wording, so it is
 not blind either. ``dev_long2.jsonl`` and ``dev_paraphrase2.jsonl`` (96 cues each) were written the
 same way later, and judged that wording blind (only their aggregate figures were read).
+``dev_long3.jsonl`` (96 rich long cues: a worded direction with distance, height, room and loudness,
+some movements) judged two corpus candidates; its texts were not read.
 """
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ from oscbridge.neural import NeuralPredictor
 DEV_SETS = {"dev long": ev.HANDWRITTEN.with_name("dev_long.jsonl"),
             "dev paraphrase": ev.HANDWRITTEN.with_name("dev_paraphrase.jsonl"),
             "dev long 2": ev.HANDWRITTEN.with_name("dev_long2.jsonl"),
-            "dev paraphrase 2": ev.HANDWRITTEN.with_name("dev_paraphrase2.jsonl")}
+            "dev paraphrase 2": ev.HANDWRITTEN.with_name("dev_paraphrase2.jsonl"),
+            "dev long 3": ev.HANDWRITTEN.with_name("dev_long3.jsonl")}
 
 
 def main() -> None:
