@@ -473,16 +473,20 @@ _COMPASS_DIR = re.compile(
     rf"|\b(?P<c2>{_COMP})(?:wards?)?\s+of\s+(?:me|us|you|the\s+listener|here|the\s+audience)\b"
     rf"|\bdue\s+(?P<c3>{_COMP})\b")
 
+#: "port bow", "starboard-hand quarter": a place on its own, and an endpoint of a movement (``_E_NAUT_FULL``)
+_NAUT_SIDED = r"(?P<side>port|starboard)(?:[\s-]+hand)?\s+(?P<part>bow|beam|quarter|side)"
 _NAUTICAL = re.compile(
-    r"\b(?P<side>port|starboard)(?:[\s-]+hand)?\s+(?P<part>bow|beam|quarter|side)\b"
+    rf"\b{_NAUT_SIDED}\b"
     r"|\babeam\s+(?:to\s+|on\s+the\s+|off\s+the\s+)?(?P<side2>port|starboard)\b"
     r"|(?<!\bgoes\s)(?<!\bgoing\s)(?<!\bgo\s)(?<!\bfull\s)(?<!\bhalf\s)(?<!\bslow\s)\b(?P<astern>astern)\b"
     r"|\boff\s+the\s+(?P<bow>bow)\b")
 _BODY_PART = (r"ear|earlobe|hip|elbow|cheek|cheekbone|temple|hand|arm|forearm|wrist|knee|ankle|foot|heel|"
               r"ribs|side\s+of\s+(?:my|your|the)\s+(?:face|head|neck)")
+#: "left ear", "right-hand hip": after a preposition a place on its own, after "my" an endpoint (``_E_BODY_FULL``)
+_BODY_SIDED = rf"(?P<side>left|right)(?:[\s-]+hand)?\s+(?P<part>{_BODY_PART})s?"
 _BODY_SIDE = re.compile(
     r"\b(?:at|in|into|from|against|beside|next\s+to|near|close\s+to|alongside|on|off)\s+(?:my|your|the\s+listener'?s)\s+"
-    rf"(?P<side>left|right)(?:[\s-]+hand)?\s+(?P<part>{_BODY_PART})s?\b")
+    rf"{_BODY_SIDED}\b")
 _BODY_BACK = re.compile(r"\b(?:the\s+)?back\s+of\s+(?:my|your|the\s+listener'?s)\s+(?:head|neck|skull)\b"
                         r"|\bnape\s+of\s+(?:my|your|the\s+listener'?s)\s+neck\b")
 #: the listener on stage facing the audience: stage directions are the listener's own
@@ -490,14 +494,14 @@ _FACING_HOUSE = re.compile(r"\bfacing\s+(?:out\s+(?:front|to\s+the\s+(?:house|au
                            r"auditorium|stalls|crowd|front\s+of\s+house)|front\s+of\s+house)\b")
 _STAGE = re.compile(r"\b(?P<ud>up|down)[\s-]?stage(?:\s+(?P<s1>left|right)\b)?|\bstage\s+(?P<s2>left|right)\b")
 _NAUTICAL_PART = {"bow": 45.0, "beam": 90.0, "side": 90.0, "quarter": 135.0}
+_SIDE_AZ = {"left": 90.0, "right": -90.0, "port": 90.0, "starboard": -90.0}
 _ABAFT_BEFORE = re.compile(r"\babaft\s+(?:the\s+)?$")
 #: a place where a movement ends ("ends up on the port bow", "... on the port quarter at the end") is not its start:
 #: ``_Parse.place`` makes it the end
 _END_BEFORE = re.compile(
-    r"\b(?:ends?|ending|ended|finish\w*|stops?|stopping|stopped|arriv\w*|settl\w*|lands?|landing|then|to|towards?|"
-    r"into|until|till)(?:\s+up)?(?:\s+(?:on|at|in|off|over|broad\s+on))?\s+(?:the\s+|my\s+)?$")
+    r"\b(?:(?P<end_verb>ends?|ending|ended|finish\w*|stops?|stopping|stopped|arriv\w*|settl\w*|lands?|landing)|then|to|"
+    r"towards?|into|until|till)(?:\s+up)?(?:\s+(?:on|at|in|off|over|broad\s+on))?\s+(?:the\s+|my\s+)?$")
 _END_AFTER = re.compile(r"\s*,?\s*(?:at|by|in|towards?)\s+the\s+end\b")
-_END_WORD = re.compile(r"\b(?:end|finish|stop|arriv|settl|land)")
 
 # --- distance ------------------------------------------------------------------------------
 _DIST = re.compile(
@@ -601,8 +605,8 @@ _E_ANGLE_FULL = re.compile(
 _E_SIDE_FULL = re.compile(rf"(?P<n>{_N})\s+(?:(?:to|on)\s+)?(?:the\s+)?(?P<side>left|right)\b")
 _E_DIST_FULL = re.compile(rf"(?P<n>{_N})\s*-?\s*(?P<u>{_DISTU})\b(?:\s+away)?")
 _E_COMP_FULL = re.compile(rf"(?:the\s+)?(?:due\s+)?(?P<c>{_COMP})\b")
-_E_NAUT_FULL = re.compile(r"(?P<side>port|starboard)(?:[\s-]+hand)?\s+(?P<part>bow|beam|quarter|side)")
-_E_BODY_FULL = re.compile(rf"(?:my|your)\s+(?P<side>left|right)(?:[\s-]+hand)?\s+(?:{_BODY_PART})s?")
+_E_NAUT_FULL = re.compile(_NAUT_SIDED)
+_E_BODY_FULL = re.compile(rf"(?:my|your)\s+{_BODY_SIDED}")
 _E_CLOCK_FULL = re.compile(rf"(?P<h>{_N})(?::(?P<mm>[0-5]\d))?\s*{_CLOCKW}")
 _N_AT_START = re.compile(_N)
 _DIGIT = re.compile(r"\d")
@@ -706,6 +710,11 @@ def _angle_value(n: float, direction: str, ref: str | None, side: str | None) ->
     return None
 
 
+def _nautical_azimuth(side: str, part: str) -> float:
+    """A vessel's relative bearing, the listener facing the bow: "port quarter" -> +135."""
+    return math.copysign(_NAUTICAL_PART[part], _SIDE_AZ[side])
+
+
 def _endpoint(s: str, facing: float) -> tuple[str, float, bool] | None:
     """(field, value, sided) of one explicit endpoint; field "bare" for a number without a unit."""
     s = s.strip()
@@ -736,11 +745,10 @@ def _endpoint(s: str, facing: float) -> tuple[str, float, bool] | None:
         return None if b is None else ("azimuth_deg", _bearing_azimuth(b, facing), True)
     m = _E_NAUT_FULL.fullmatch(s)
     if m:
-        az = _NAUTICAL_PART[m.group("part")]
-        return "azimuth_deg", az if m.group("side") == "port" else -az, True
+        return "azimuth_deg", _nautical_azimuth(m.group("side"), m.group("part")), True
     m = _E_BODY_FULL.fullmatch(s)
     if m:
-        return "azimuth_deg", 90.0 if m.group("side") == "left" else -90.0, True
+        return "azimuth_deg", _SIDE_AZ[m.group("side")], True
     if _N_AT_START.fullmatch(s):
         return "bare", _num(s), False
     return None
@@ -1117,8 +1125,7 @@ class _Parse:
         before = _END_BEFORE.search(t, max(0, a - 32), a)
         if before is None and not _END_AFTER.match(t, b):
             return self.set_value("azimuth_deg", az, a, b)
-        moving = (before is None or _END_WORD.search(before.group()) is not None
-                  or _MOTION_CONTEXT.search(t, 0, a) is not None)
+        moving = before is None or before.group("end_verb") is not None or _MOTION_CONTEXT.search(t, 0, a) is not None
         if moving and "azimuth_deg" not in self.end and self.free(a, b):
             self.end["azimuth_deg"] = wrap_azimuth(az)
         self.take(a, b)
@@ -1135,26 +1142,24 @@ class _Parse:
             else:
                 if _ABAFT_BEFORE.search(self.t, max(0, m.start() - 12), m.start()):
                     continue  # "abaft the port beam": somewhere behind the beam, not on it
-                side = m.group("side") or m.group("side2")
-                az = _NAUTICAL_PART[m.group("part") or "beam"]
-                az = az if side == "port" else -az
+                az = _nautical_azimuth(m.group("side") or m.group("side2"), m.group("part") or "beam")
             if self.place(az, *m.span()):
                 return
 
     def body(self) -> None:
         """A side of the listener's body, the back of the head, and stage directions when the listener
-        faces the audience. The place where a movement ends is not its start (as for nautical bearings)."""
+        faces the audience; ``place`` tells a start from the place where a movement ends."""
         if "azimuth_deg" in self.values:
             return
         found: list[tuple[int, int, float]] = []
         for m in _BODY_SIDE.finditer(self.t):
-            found.append((*m.span(), 90.0 if m.group("side") == "left" else -90.0))
+            found.append((*m.span(), _SIDE_AZ[m.group("side")]))
         for m in _BODY_BACK.finditer(self.t):
             found.append((*m.span(), 180.0))
         if "stage" in self.t and _FACING_HOUSE.search(self.t):
             for m in _STAGE.finditer(self.t):
                 side = m.group("s1") or m.group("s2")
-                lat = 0.0 if side is None else (90.0 if side == "left" else -90.0)
+                lat = 0.0 if side is None else _SIDE_AZ[side]
                 if m.group("ud") is None:
                     az = lat
                 elif m.group("ud") == "up":
