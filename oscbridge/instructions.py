@@ -43,6 +43,20 @@ Azimuth
     ``[at] -45 degrees``, ``+60°``                         an explicitly signed angle with no direction word:
                                                            the canonical frame (unsigned "30 degrees" stays
                                                            unread: its sense is ambiguous)
+    ``<side> ..., [about|around|full] N degrees [off centre]``   an unsigned angle set apart by a comma or dash
+                                                           takes the side word nearest to it in the same
+                                                           sentence ("on the listener's left, about 75 degrees"
+                                                           -> 75, "front right, roughly 45 degrees off centre"
+                                                           -> -45); ``N degrees off [dead] back`` (or "off" in a
+                                                           sentence that says behind) counts from behind ("left
+                                                           of dead behind, maybe 15 degrees off" -> 165). Unread
+                                                           when the sentence names no side, or says behind with
+                                                           N < 90 ("behind me on the left, 30 degrees": from
+                                                           where?), or in front with N > 90. "straight ahead,
+                                                           0 degrees" and "behind, 180 degrees" need no side
+    ``not|never|instead of|rather than [at] <place>``, ``<place>, that's wrong``
+                                                           a place the cue takes back is not read (the next one
+                                                           is: "not 7 o'clock, I meant 5 o'clock" -> -150)
     ``N degrees [counter-]clockwise from the front|behind|north``   counter-clockwise = towards the left
     ``bearing N [degrees]``, ``brg N``, ``heading NNN``    a compass bearing (90 = east = right unless facing;
                                                            a heading needs three digits: "heading 090")
@@ -104,8 +118,8 @@ Motion
     ``N [full] turns|revolutions|rotations|circles|laps|loops``, ``a full circle``, and (with an
     orbit word) ``once|twice|thrice|N times`` or ``circles N degrees``: turns (kind ``orbit``).
 
-Out of scope: negation, relative changes ("3 metres closer"), bare angles without a side
-("at 30 degrees": the sense is ambiguous), bare numbers ("at 10", "track 3", "2 dogs").
+Out of scope: negation beyond a place taken back, relative changes ("3 metres closer"), bare angles
+without a side ("at 30 degrees": the sense is ambiguous), bare numbers ("at 10", "track 3", "2 dogs").
 When a field is stated twice, the first statement wins. Number words are read as digits first,
 including the spoken hundreds when hyphenated ("one-eighty" -> 180; "one thirty" may be a time).
 """
@@ -424,6 +438,27 @@ _PAN_NOTATION = re.compile(
     r"(?![\w.']|\s*(?:%|percent))")
 #: an explicitly signed angle with nothing after it, read in the canonical frame: "at -45°", "+60 degrees"
 _SIGNED_ANGLE = re.compile(rf"(?<![\w.])(?P<n>[-+]\d{{1,3}}(?:\.\d+)?){_DEG}")
+#: an angle set apart from the side it belongs to: "on the listener's left, about 75 degrees", "front right,
+#: roughly 45 degrees off centre", "behind me, slightly right, maybe 15 degrees off dead back"; read only when
+#: the same sentence names a side (``_Parse.bare_angle``)
+_BARE_ANGLE = re.compile(
+    r"(?:^|[,(\-\u2014:~]|\b(?:at|about|around|roughly|approximately|approx|maybe|say|some|full|fully|exactly"
+    r"|precisely|nearly|almost|just|like|perhaps|probably))\s*"
+    rf"(?P<n>\d{{1,3}}(?:\.\d+)?){_DEG}"
+    rf"(?:\s+(?P<off>off)(?:\s+{_ART}?{_REF_ADV}(?P<ref>cent(?:re|er)|front|straight\s+ahead|ahead|behind|back|rear))?)?"
+    r"(?=\s*(?:$|[,.;:)!?\u2014]|\s-\s|\s(?:and|so|but|like|as|with|from\s+(?:me|us|you|the\s+listener)\b)))")
+#: a side word in a sentence; "right" as an intensifier ("right behind", "right now") is not a side
+_SIDE_WORD = re.compile(
+    r"\b(?:left|right(?!\s+(?:behind|in\s+front|next|above|below|over|under|underneath|at|now|away|here|there|on|by"
+    r"|beside|up|down|in|into|through|out|across|after|before|around|overhead|between|against|where|when|off)\b))\b")
+_BACK_WORD = re.compile(r"\b(?:behind|back|rear|astern)\b")
+_FRONT_WORD = re.compile(r"\b(?:front|ahead|forward|forwards)\b")
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+#: a place the note takes back: "not 7 o'clock", "instead of at 30 degrees left", "at my 2 o'clock, that's wrong"
+_NOT_BEFORE = re.compile(
+    r"\b(?:not|never|instead\s+of|rather\s+than)\s+(?:(?:at|on|in|from|to|quite|exactly|really|the|my|your|our)\s+){0,3}$")
+_WRONG_AFTER = re.compile(
+    r"\s*(?:,|-|\u2014)?\s*(?:that's|that\s+is|that\s+was|thats|which\s+is|which\s+was)\s+(?:wrong|incorrect|a\s+mistake)\b")
 #: a compass bearing in degrees: "bearing 090" (north = front unless a facing is stated)
 _BEARING_DEG = re.compile(
     rf"\b(?:bearing\s+(?:of\s+)?|brg\.?\s*|heading\s+(?=\d{{3}}\b(?![\s\u00b0]*(?:deg\w*\s+)?(?:to\s+the\s+)?(?:left|right))))"
@@ -790,9 +825,17 @@ class _Parse:
     def set_value(self, name: str, v: float, a: int, b: int) -> bool:
         if name in self.values or not math.isfinite(v) or not self.free(a, b):
             return False
+        if name == "azimuth_deg" and self.taken_back(a, b):
+            self.take(a, b)  # nobody reads it again
+            return False
         self.values[name] = wrap_azimuth(v) if name == "azimuth_deg" else v
         self.take(a, b)
         return True
+
+    def taken_back(self, a: int, b: int) -> bool:
+        """The place at a..b is one the note rejects: "not 7 o'clock", "I said 2 o'clock, that's wrong"."""
+        return (_NOT_BEFORE.search(self.t, max(0, a - 40), a) is not None
+                or _WRONG_AFTER.match(self.t, b) is not None)
 
     def rest(self) -> str:
         if not self.taken:
@@ -864,6 +907,8 @@ class _Parse:
             self.nautical()
         if body:
             self.body()
+        if "deg" in t or "\u00b0" in t:
+            self.bare_angle()
         self.distance()
 
     def simple(self, rx: re.Pattern[str], name: str, value) -> None:
@@ -1097,6 +1142,46 @@ class _Parse:
                 n = abs(_num(m.group("n")))
                 if self.set_value("elevation_deg", n if m.group("vd") in _UPS else -n, *m.span()):
                     break
+
+    def bare_angle(self) -> None:
+        """An unsigned angle set apart from its side ("on the listener's left, about 75 degrees"): the side is the
+        side word nearest to it in the same sentence. "N degrees off (dead) back" counts from behind; a bare
+        angle below 90 in a sentence that says behind (or above 90 in one that says in front) is left unread."""
+        if "azimuth_deg" in self.values:
+            return
+        t = self.t
+        for m in _BARE_ANGLE.finditer(t):
+            a, b = m.span("n")
+            if not self.free(a, b):
+                continue
+            n = _num(m.group("n"))
+            if n > 180.0:
+                continue
+            start = max((e.end() for e in _SENTENCE_END.finditer(t, 0, a)), default=0)
+            end_m = _SENTENCE_END.search(t, m.end())
+            end = end_m.start() if end_m else len(t)
+            sentence = t[start:end]
+            back = _BACK_WORD.search(sentence) is not None
+            front = _FRONT_WORD.search(sentence) is not None
+            sides = [(abs((start + s.start()) - a), s.group()) for s in _SIDE_WORD.finditer(sentence)]
+            ref = m.group("ref")
+            if not sides and ((n == 0.0 and front and not back) or (n == 180.0 and back and not front)):
+                az = n  # "straight ahead, 0 degrees", "dead behind, 180 degrees"
+            elif not sides:
+                continue
+            else:
+                sign = 1.0 if min(sides)[1] == "left" else -1.0
+                from_back = ref in _REF_BACK if ref else (m.group("off") is not None and back and not front)
+                if from_back:
+                    if n > 90.0:
+                        continue
+                    az = sign * (180.0 - n)
+                elif (back and not front and n < 90.0 and ref is None) or (front and not back and n > 90.0):
+                    continue  # "behind me on the left, 30 degrees": from where?
+                else:
+                    az = sign * n
+            if self.set_value("azimuth_deg", az, a, m.end()):
+                return
 
     def dir_first(self, vertical: bool | None = None) -> None:
         """"left 30 degrees", "up by 10 degrees"; ``vertical`` keeps only up/down (True) or left/right (False)."""

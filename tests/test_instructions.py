@@ -719,6 +719,46 @@ def test_instructions_are_frozen():
         ins.duration_s = 3.0  # type: ignore[misc]
 
 
+@pytest.mark.parametrize("text, azimuth", [
+    ("put the kettle on the listener's left, about 75 degrees, close to the ear", 75.0),
+    ("crickets front right of the audience, roughly 40 degrees off centre", -40.0),
+    ("the owl is behind me on the right, around 135 degrees.", -135.0),
+    ("a clock ticks just left of dead behind, maybe 20 degrees off", 160.0),
+    ("siren behind me, a little to the right, some 10 degrees off dead back, far away", -170.0),
+    ("the radio straight ahead on the desk, 0 degrees, 2 m away", 0.0),
+    ("the crowd looks to their left. the bell rings on my right - full 90 degrees - loud", -90.0),
+])
+def test_an_angle_set_apart_takes_the_side_of_its_sentence(text, azimuth):
+    assert values(text)["azimuth_deg"] == pytest.approx(azimuth)
+
+
+@pytest.mark.parametrize("text", [
+    "the bell at 30 degrees",                                # no side at all: the sense is ambiguous
+    "the gong on my left. then at 30 degrees",               # the side is in another sentence
+    "behind me on the left, 30 degrees",                     # from the front or from behind?
+    "in front on the right, about 120 degrees",              # in front, yet past the side
+    "rain on the left, 60 degrees wide",                     # a spread
+    "a bird on the left, raised 30 degrees",                 # an elevation
+    "the hall is 20 degrees warmer, footsteps on the left",  # not an angle of the cue
+])
+def test_an_angle_set_apart_without_a_clear_side_is_unread(text):
+    assert "azimuth_deg" not in values(text)
+
+
+@pytest.mark.parametrize("text, azimuth", [
+    ("not 7 o'clock for the footsteps, I meant 5 o'clock", -150.0),
+    ("the horn instead of at 30 degrees left goes 45 degrees right", -45.0),
+    ("I put the bird at 2 o'clock, that's wrong: it sits at 10 o'clock", 60.0),
+    ("not too far, at 3 o'clock", -90.0),  # "not" that takes back the distance, not the place
+])
+def test_a_place_the_cue_takes_back_is_not_read(text, azimuth):
+    assert values(text)["azimuth_deg"] == pytest.approx(azimuth)
+
+
+def test_a_place_taken_back_with_nothing_else_leaves_the_azimuth_to_the_model():
+    assert "azimuth_deg" not in values("not at 7 o'clock, somewhere else")
+
+
 def test_rest_blanks_what_was_read():
     ins, rest = parse_instructions_with_rest("A dog, 30 degrees to the LEFT, far away")
     assert ins.values == {"azimuth_deg": pytest.approx(30.0)}
