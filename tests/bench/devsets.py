@@ -16,7 +16,10 @@ chose the direction phrases of candidate corpora and the parser's body and stage
 not blind either. ``dev_long2.jsonl`` and ``dev_paraphrase2.jsonl`` (96 cues each) were written the
 same way later, and judged that wording blind (only their aggregate figures were read).
 ``dev_long3.jsonl`` (96 rich long cues: a worded direction with distance, height, room and loudness,
-some movements) judged two corpus candidates; its texts were not read.
+some movements) judged two corpus candidates; its texts were not read. ``dev_long4.jsonl`` and
+``dev_long5.jsonl`` (96 long notes each that also name other places: another sound, an earlier version, a
+correction, a camera or character turning, the set's layout) were written from one prompt by two helpers:
+the errors of the fourth chose parser rules and a corpus family; the fifth judged them blind.
 """
 from __future__ import annotations
 
@@ -33,7 +36,9 @@ DEV_SETS = {"dev long": ev.HANDWRITTEN.with_name("dev_long.jsonl"),
             "dev paraphrase": ev.HANDWRITTEN.with_name("dev_paraphrase.jsonl"),
             "dev long 2": ev.HANDWRITTEN.with_name("dev_long2.jsonl"),
             "dev paraphrase 2": ev.HANDWRITTEN.with_name("dev_paraphrase2.jsonl"),
-            "dev long 3": ev.HANDWRITTEN.with_name("dev_long3.jsonl")}
+            "dev long 3": ev.HANDWRITTEN.with_name("dev_long3.jsonl"),
+            "dev long 4": ev.HANDWRITTEN.with_name("dev_long4.jsonl"),
+            "dev long 5": ev.HANDWRITTEN.with_name("dev_long5.jsonl")}
 
 
 def main() -> None:
