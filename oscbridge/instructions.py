@@ -442,7 +442,7 @@ _SIGNED_ANGLE = re.compile(rf"(?<![\w.])(?P<n>[-+]\d{{1,3}}(?:\.\d+)?){_DEG}")
 #: roughly 45 degrees off centre", "behind me, slightly right, maybe 15 degrees off dead back"; read only when
 #: the same sentence names a side (``_Parse.bare_angle``)
 _BARE_ANGLE = re.compile(
-    r"(?:^|[,(\-\u2014:~]|\b(?:at|about|around|roughly|approximately|approx|maybe|say|some|full|fully|exactly"
+    r"(?:^|[,(\-\u2014~]|\b(?:at|about|around|roughly|approximately|approx|maybe|say|some|full|fully|exactly"
     r"|precisely|nearly|almost|just|like|perhaps|probably))\s*"
     rf"(?P<n>\d{{1,3}}(?:\.\d+)?){_DEG}"
     rf"(?:\s+(?P<off>off)(?:\s+{_ART}?{_REF_ADV}(?P<ref>cent(?:re|er)|front|straight\s+ahead|ahead|behind|back|rear))?)?"
@@ -456,7 +456,7 @@ _FRONT_WORD = re.compile(r"\b(?:front|ahead|forward|forwards)\b")
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n")
 #: a place the note takes back: "not 7 o'clock", "instead of at 30 degrees left", "at my 2 o'clock, that's wrong"
 _NOT_BEFORE = re.compile(
-    r"\b(?:not|never|instead\s+of|rather\s+than)\s+(?:(?:at|on|in|from|to|quite|exactly|really|the|my|your|our)\s+){0,3}$")
+    r"\b(?:not|never|instead\s+of|rather\s+than)\s+(?:(?:at|on|in|from|to|the|my|your|our)\s+){0,3}$")
 _WRONG_AFTER = re.compile(
     r"\s*(?:,|-|\u2014)?\s*(?:that's|that\s+is|that\s+was|thats|which\s+is|which\s+was)\s+(?:wrong|incorrect|a\s+mistake)\b")
 #: a compass bearing in degrees: "bearing 090" (north = front unless a facing is stated)

@@ -740,6 +740,7 @@ def test_an_angle_set_apart_takes_the_side_of_its_sentence(text, azimuth):
     "rain on the left, 60 degrees wide",                     # a spread
     "a bird on the left, raised 30 degrees",                 # an elevation
     "the hall is 20 degrees warmer, footsteps on the left",  # not an angle of the cue
+    "pads on the left, width: 60 degrees",                   # a width
 ])
 def test_an_angle_set_apart_without_a_clear_side_is_unread(text):
     assert "azimuth_deg" not in values(text)
@@ -750,6 +751,7 @@ def test_an_angle_set_apart_without_a_clear_side_is_unread(text):
     ("the horn instead of at 30 degrees left goes 45 degrees right", -45.0),
     ("I put the bird at 2 o'clock, that's wrong: it sits at 10 o'clock", 60.0),
     ("not too far, at 3 o'clock", -90.0),  # "not" that takes back the distance, not the place
+    ("the chimes not quite at 3 o'clock", -90.0),  # a hedge, not a correction
 ])
 def test_a_place_the_cue_takes_back_is_not_read(text, azimuth):
     assert values(text)["azimuth_deg"] == pytest.approx(azimuth)
