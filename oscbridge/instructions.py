@@ -108,7 +108,8 @@ Motion
     kind ``line`` for angles, ``approach``/``recede`` for distances.
     A compass, nautical, body or stage place after "ends up", "finishes", "settles", "then", "to" ...
     or before "at the end" is where a movement ends, not where it starts ("starts on the left and
-    ends up in the north"): the end position, when the cue moves.
+    ends up in the north"): the end position, when the cue moves. When nothing moves, "to", "towards" and
+    "into" just name the place ("gulls off to the starboard quarter" -> -135, "whispers into my left ear" -> 90).
     ``to|towards|into|within A`` after a movement verb (moves, pans, flies, approaches ...) or a
     "from": the end position only; so is ``then A`` in a cue with a movement ("first on the left,
     then 3 o'clock: the bird flies").
@@ -536,6 +537,8 @@ _ABAFT_BEFORE = re.compile(r"\babaft\s+(?:the\s+)?$")
 _END_BEFORE = re.compile(
     r"\b(?:(?P<end_verb>ends?|ending|ended|finish\w*|stops?|stopping|stopped|arriv\w*|settl\w*|lands?|landing)|then|to|"
     r"towards?|into|until|till)(?:\s+up)?(?:\s+(?:on|at|in|off|over|broad\s+on))?\s+(?:the\s+|my\s+)?$")
+#: the end words of ``_END_BEFORE`` that also just name a place when nothing moves ("off to the port side")
+_TO_WORD = re.compile(r"\s*(?:to|towards?|into)\b")
 _END_AFTER = re.compile(r"\s*,?\s*(?:at|by|in|towards?)\s+the\s+end\b")
 
 # --- distance ------------------------------------------------------------------------------
@@ -1211,6 +1214,8 @@ class _Parse:
         if before is None and not _END_AFTER.match(t, b):
             return self.set_value("azimuth_deg", az, a, b)
         moving = before is None or before.group("end_verb") is not None or _MOTION_CONTEXT.search(t, 0, a) is not None
+        if not moving and _TO_WORD.match(before.group(0)):
+            return self.set_value("azimuth_deg", az, a, b)  # "a bell rings close to the port side": nothing moves
         if moving and "azimuth_deg" not in self.end and self.free(a, b):
             self.end["azimuth_deg"] = wrap_azimuth(az)
         self.take(a, b)

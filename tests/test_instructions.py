@@ -757,6 +757,21 @@ def test_a_place_the_cue_takes_back_is_not_read(text, azimuth):
     assert values(text)["azimuth_deg"] == pytest.approx(azimuth)
 
 
+@pytest.mark.parametrize("text, azimuth", [
+    ("a bell rings close to the port side", 90.0),
+    ("gulls cry off to the starboard quarter", -135.0),
+    ("she whispers into my left ear", 90.0),
+])
+def test_to_a_worded_place_in_a_cue_that_does_not_move_is_the_place(text, azimuth):
+    ins = parse_instructions(text)
+    assert ins.values["azimuth_deg"] == pytest.approx(azimuth) and ins.end == {}
+
+
+def test_to_a_worded_place_after_a_movement_is_still_its_end():
+    ins = parse_instructions("the engine moves to the port side")
+    assert "azimuth_deg" not in ins.values and ins.end["azimuth_deg"] == pytest.approx(90.0)
+
+
 def test_a_place_taken_back_with_nothing_else_leaves_the_azimuth_to_the_model():
     assert "azimuth_deg" not in values("not at 7 o'clock, somewhere else")
 
