@@ -20,6 +20,7 @@ some movements) judged two corpus candidates; its texts were not read. ``dev_lon
 ``dev_long5.jsonl`` (96 long notes each that also name other places: another sound, an earlier version, a
 correction, a camera or character turning, the set's layout) were written from one prompt by two helpers:
 the errors of the fourth chose parser rules and a corpus family; the fifth judged them blind.
+``dev_long6.jsonl`` (96 more from the same prompt, a third helper) is kept blind for the next candidate.
 """
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ DEV_SETS = {"dev long": ev.HANDWRITTEN.with_name("dev_long.jsonl"),
             "dev paraphrase 2": ev.HANDWRITTEN.with_name("dev_paraphrase2.jsonl"),
             "dev long 3": ev.HANDWRITTEN.with_name("dev_long3.jsonl"),
             "dev long 4": ev.HANDWRITTEN.with_name("dev_long4.jsonl"),
-            "dev long 5": ev.HANDWRITTEN.with_name("dev_long5.jsonl")}
+            "dev long 5": ev.HANDWRITTEN.with_name("dev_long5.jsonl"),
+            "dev long 6": ev.HANDWRITTEN.with_name("dev_long6.jsonl")}
 
 
 def main() -> None:
