@@ -509,6 +509,11 @@ _COMPASS_DIR = re.compile(
     rf"|\b(?P<c2>{_COMP})(?:wards?)?\s+of\s+(?:me|us|you|the\s+listener|here|the\s+audience)\b"
     rf"|\bdue\s+(?P<c3>{_COMP})\b")
 
+def _unnamed(pattern: str) -> str:
+    """``pattern`` with its named groups made plain, to sit in an alternation beside itself (``_ENDP``)."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
 #: "port bow", "starboard-hand quarter": a place on its own, and an endpoint of a movement (``_E_NAUT_FULL``)
 _NAUT_SIDED = r"(?P<side>port|starboard)(?:[\s-]+hand)?\s+(?P<part>bow|beam|quarter|side)"
 _NAUTICAL = re.compile(
@@ -535,10 +540,8 @@ _ABAFT_BEFORE = re.compile(r"\babaft\s+(?:the\s+)?$")
 #: a place where a movement ends ("ends up on the port bow", "... on the port quarter at the end") is not its start:
 #: ``_Parse.place`` makes it the end
 _END_BEFORE = re.compile(
-    r"\b(?:(?P<end_verb>ends?|ending|ended|finish\w*|stops?|stopping|stopped|arriv\w*|settl\w*|lands?|landing)|then|to|"
-    r"towards?|into|until|till)(?:\s+up)?(?:\s+(?:on|at|in|off|over|broad\s+on))?\s+(?:the\s+|my\s+)?$")
-#: the end words of ``_END_BEFORE`` that also just name a place when nothing moves ("off to the port side")
-_TO_WORD = re.compile(r"\s*(?:to|towards?|into)\b")
+    r"\b(?:(?P<end_verb>ends?|ending|ended|finish\w*|stops?|stopping|stopped|arriv\w*|settl\w*|lands?|landing)|then|"
+    r"(?P<to_word>to|towards?|into)|until|till)(?:\s+up)?(?:\s+(?:on|at|in|off|over|broad\s+on))?\s+(?:the\s+|my\s+)?$")
 _END_AFTER = re.compile(r"\s*,?\s*(?:at|by|in|towards?)\s+the\s+end\b")
 
 # --- distance ------------------------------------------------------------------------------
@@ -623,8 +626,8 @@ _E_SIDE = rf"{_N}\s+(?:(?:to|on)\s+)?(?:the\s+)?(?:left|right)\b"
 _E_CLOCK = rf"{_N}(?::[0-5]\d)?\s*{_CLOCKW}"
 _E_COMP = rf"(?:the\s+)?(?:due\s+)?{_COMP}\b(?!\s+(?:{_COMPASS_NOUNS})\b)"
 _E_DIST = rf"{_N}\s*-?\s*{_DISTU}\b(?:\s+away)?"
-_E_NAUT = r"(?:port|starboard)(?:[\s-]+hand)?\s+(?:bow|beam|quarter|side)\b"
-_E_BODY = rf"(?:my|your)\s+(?:left|right)(?:[\s-]+hand)?\s+(?:{_BODY_PART})s?\b"
+_E_NAUT = _unnamed(_NAUT_SIDED) + r"\b"
+_E_BODY = rf"(?:my|your)\s+{_unnamed(_BODY_SIDED)}\b"
 _ENDP = rf"(?:{_E_CLOCK}|{_E_ANGLE}|{_E_SIDE}|{_E_DIST}|{_E_COMP}|{_E_NAUT}|{_E_BODY})"
 _FROM_TO = re.compile(
     r"\bfrom\s+(?:the\s+)?(?:(?:an?\s+)?(?:azimuth|distance|elevation)\s+(?:of\s+)?)?"
@@ -654,8 +657,7 @@ _TRIGGER = re.compile(
     r"\d|\b(?:north|south|east|west)|\ban?\s+(?:minute|second|hour)\b|clockwise|\bc?cw\b"
     r"|\b(?:once|twice|thrice)\b|\ba\s+(?:full|complete|whole|single)\b|\bfull\s+circle\b"
     r"|\b(?:port|starboard|astern|abeam)\b|\boff\s+the\s+bow\b"
-    r"|\b(?:left|right)[\s-]+(?:hand\s+)?(?:ear|hip|elbow|cheek|temple|hand|arm|forearm|wrist|knee|ankle|foot|heel|"
-    r"ribs|side\s+of)|\bback\s+of\s+(?:my|your|the\s+listener)|\bnape\b|stage\b")
+    rf"|\b{_unnamed(_BODY_SIDED)}|\bback\s+of\s+(?:my|your|the\s+listener)|\bnape\b|stage\b")
 
 
 # --------------------------------------------------------------------------------------------
@@ -746,6 +748,19 @@ def _angle_value(n: float, direction: str, ref: str | None, side: str | None) ->
     if d == "azimuth":
         return "azimuth_deg", wrap_azimuth(n), False
     return None
+
+
+def _set_apart_azimuth(n: float, side: str | None, ref: str | None, off: bool, back: bool, front: bool) -> float | None:
+    """The azimuth of an angle ``n`` set apart from its sentence's nearest ``side`` word (None: no side), with
+    the reference after "off" and whether the sentence says behind / in front; None when that is ambiguous."""
+    if side is None:  # only "straight ahead, 0 degrees" and "dead behind, 180 degrees" need no side
+        return n if (n == 0.0 and front and not back) or (n == 180.0 and back and not front) else None
+    sign = _SIDE_AZ[side] / 90.0
+    if (ref in _REF_BACK) if ref else (off and back and not front):  # "15 degrees off dead back"
+        return sign * (180.0 - n) if n <= 90.0 else None
+    if (back and not front and n < 90.0 and ref is None) or (front and not back and n > 90.0):
+        return None  # "behind me on the left, 30 degrees": from where?
+    return sign * n
 
 
 def _nautical_azimuth(side: str, part: str) -> float:
@@ -1164,26 +1179,10 @@ class _Parse:
             end_m = _SENTENCE_END.search(t, m.end())
             end = end_m.start() if end_m else len(t)
             sentence = t[start:end]
-            back = _BACK_WORD.search(sentence) is not None
-            front = _FRONT_WORD.search(sentence) is not None
             sides = [(abs((start + s.start()) - a), s.group()) for s in _SIDE_WORD.finditer(sentence)]
-            ref = m.group("ref")
-            if not sides and ((n == 0.0 and front and not back) or (n == 180.0 and back and not front)):
-                az = n  # "straight ahead, 0 degrees", "dead behind, 180 degrees"
-            elif not sides:
-                continue
-            else:
-                sign = 1.0 if min(sides)[1] == "left" else -1.0
-                from_back = ref in _REF_BACK if ref else (m.group("off") is not None and back and not front)
-                if from_back:
-                    if n > 90.0:
-                        continue
-                    az = sign * (180.0 - n)
-                elif (back and not front and n < 90.0 and ref is None) or (front and not back and n > 90.0):
-                    continue  # "behind me on the left, 30 degrees": from where?
-                else:
-                    az = sign * n
-            if self.set_value("azimuth_deg", az, a, m.end()):
+            az = _set_apart_azimuth(n, min(sides)[1] if sides else None, m.group("ref"), m.group("off") is not None,
+                                    _BACK_WORD.search(sentence) is not None, _FRONT_WORD.search(sentence) is not None)
+            if az is not None and self.set_value("azimuth_deg", az, a, m.end()):
                 return
 
     def dir_first(self, vertical: bool | None = None) -> None:
@@ -1214,7 +1213,7 @@ class _Parse:
         if before is None and not _END_AFTER.match(t, b):
             return self.set_value("azimuth_deg", az, a, b)
         moving = before is None or before.group("end_verb") is not None or _MOTION_CONTEXT.search(t, 0, a) is not None
-        if not moving and _TO_WORD.match(before.group(0)):
+        if not moving and before.group("to_word") is not None:
             return self.set_value("azimuth_deg", az, a, b)  # "a bell rings close to the port side": nothing moves
         if moving and "azimuth_deg" not in self.end and self.free(a, b):
             self.end["azimuth_deg"] = wrap_azimuth(az)

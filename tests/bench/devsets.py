@@ -25,6 +25,7 @@ the errors of the fourth chose parser rules and a corpus family; the fifth judge
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from oscbridge import corpus
@@ -33,14 +34,9 @@ from oscbridge.checkpoint import DEFAULT_CHECKPOINT
 from oscbridge.keywords import KeywordPredictor
 from oscbridge.neural import NeuralPredictor
 
-DEV_SETS = {"dev long": ev.HANDWRITTEN.with_name("dev_long.jsonl"),
-            "dev paraphrase": ev.HANDWRITTEN.with_name("dev_paraphrase.jsonl"),
-            "dev long 2": ev.HANDWRITTEN.with_name("dev_long2.jsonl"),
-            "dev paraphrase 2": ev.HANDWRITTEN.with_name("dev_paraphrase2.jsonl"),
-            "dev long 3": ev.HANDWRITTEN.with_name("dev_long3.jsonl"),
-            "dev long 4": ev.HANDWRITTEN.with_name("dev_long4.jsonl"),
-            "dev long 5": ev.HANDWRITTEN.with_name("dev_long5.jsonl"),
-            "dev long 6": ev.HANDWRITTEN.with_name("dev_long6.jsonl")}
+#: every development set beside the hand-written one, "dev_long2.jsonl" shown as "dev long 2"
+DEV_SETS = {re.sub(r"(?<=\D)(\d+)$", r" \1", p.stem.replace("_", " ")): p
+            for p in sorted(ev.HANDWRITTEN.parent.glob("dev_*.jsonl"))}
 
 
 def main() -> None:
