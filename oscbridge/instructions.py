@@ -750,13 +750,21 @@ def _angle_value(n: float, direction: str, ref: str | None, side: str | None) ->
     return None
 
 
+def _sentence_around(t: str, a: int, b: int) -> tuple[int, str]:
+    """The sentence of ``t`` that holds t[a:b], and where it starts."""
+    start = max((e.end() for e in _SENTENCE_END.finditer(t, 0, a)), default=0)
+    end = _SENTENCE_END.search(t, b)
+    return start, t[start:end.start() if end else len(t)]
+
+
 def _set_apart_azimuth(n: float, side: str | None, ref: str | None, off: bool, back: bool, front: bool) -> float | None:
     """The azimuth of an angle ``n`` set apart from its sentence's nearest ``side`` word (None: no side), with
     the reference after "off" and whether the sentence says behind / in front; None when that is ambiguous."""
     if side is None:  # only "straight ahead, 0 degrees" and "dead behind, 180 degrees" need no side
         return n if (n == 0.0 and front and not back) or (n == 180.0 and back and not front) else None
     sign = _SIDE_AZ[side] / 90.0
-    if (ref in _REF_BACK) if ref else (off and back and not front):  # "15 degrees off dead back"
+    from_back = ref in _REF_BACK if ref else off and back and not front  # "15 degrees off dead back"
+    if from_back:
         return sign * (180.0 - n) if n <= 90.0 else None
     if (back and not front and n < 90.0 and ref is None) or (front and not back and n > 90.0):
         return None  # "behind me on the left, 30 degrees": from where?
@@ -1175,10 +1183,7 @@ class _Parse:
             n = _num(m.group("n"))
             if n > 180.0:
                 continue
-            start = max((e.end() for e in _SENTENCE_END.finditer(t, 0, a)), default=0)
-            end_m = _SENTENCE_END.search(t, m.end())
-            end = end_m.start() if end_m else len(t)
-            sentence = t[start:end]
+            start, sentence = _sentence_around(t, a, m.end())
             sides = [(abs((start + s.start()) - a), s.group()) for s in _SIDE_WORD.finditer(sentence)]
             az = _set_apart_azimuth(n, min(sides)[1] if sides else None, m.group("ref"), m.group("off") is not None,
                                     _BACK_WORD.search(sentence) is not None, _FRONT_WORD.search(sentence) is not None)

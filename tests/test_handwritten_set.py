@@ -186,17 +186,17 @@ DEV_SETS = sorted(DATA.parent.glob("dev_*.jsonl"))
 
 
 @pytest.mark.parametrize("path", DEV_SETS, ids=[p.name for p in DEV_SETS])
-def test_development_sets_are_well_formed_and_apart_from_the_hand_written_set(path):
-    hand = {r["text"].strip().lower() for r in _load()}
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) >= 80
-    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
-    for r in rows:
+def test_development_sets_are_well_formed_and_apart_from_the_hand_written_set(path, rows):
+    hand = {r["text"].strip().lower() for r in rows}
+    dev = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(dev) >= 80
+    assert len({r["id"] for r in dev}) == len(dev) and len({r["text"] for r in dev}) == len(dev)
+    for r in dev:
         az = r["labels"]["azimuth_deg"]
         assert isinstance(az, (int, float)) and -180.0 < az <= 180.0, r["id"]
         assert r["text"].strip().lower() not in hand, r["id"]
     # every set covers all eight 45-degree sectors
-    assert len({round(r["labels"]["azimuth_deg"] / 45.0) % 8 for r in rows}) == 8
+    assert len({round(r["labels"]["azimuth_deg"] / 45.0) % 8 for r in dev}) == 8
 
 
 def test_there_are_development_sets():

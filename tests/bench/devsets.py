@@ -20,7 +20,9 @@ some movements) judged two corpus candidates; its texts were not read. ``dev_lon
 ``dev_long5.jsonl`` (96 long notes each that also name other places: another sound, an earlier version, a
 correction, a camera or character turning, the set's layout) were written from one prompt by two helpers:
 the errors of the fourth chose parser rules and a corpus family; the fifth judged them blind.
-``dev_long6.jsonl`` (96 more from the same prompt, a third helper) is kept blind for the next candidate.
+``dev_long6.jsonl`` (96 more from the same prompt, a third helper) judged four more corpus candidates.
+``dev_long7.jsonl`` (the same prompt) and ``dev_long8.jsonl`` (notes with words that only look like places)
+are kept blind for the router of the model card.
 """
 from __future__ import annotations
 
