@@ -11,10 +11,12 @@ sweeps the level difference from left to right. At the end the monitor reports n
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -41,7 +43,43 @@ def wait_connected(env: dict, port: str, timeout: float = 10.0) -> None:
     raise AssertionError(f"nothing connected to {port} within {timeout}s")
 
 
-RECORD_S = 16
+RECORD_S = 20
+
+
+class Recorder:
+    """JACK's own recorder, jack_rec, on the dummy driver's monitor ports (what reaches
+    system:playback), started before any player so that no client joins the graph while one plays.
+
+    jack_rec's process thread writes each cycle into a ring buffer that a disk thread of ordinary
+    priority drains. Its default ring holds 16384 frames (0.34 s): when the daemon loads its model
+    on a 2-core VM the disk thread can starve longer than that, and every sample that does not fit
+    is dropped one channel at a time, so the file's interleaving slips and the two ears mix (one CI
+    run measured a left cue at -0.1 dB; reproduced here under load: 2117 overruns, every window
+    near 0 dB). So the ring holds the whole recording (nothing can overrun however long the disk
+    thread waits), and a recorder that still reports overruns fails the test by name rather than
+    as a wrong level difference.
+    """
+
+    def __init__(self, stack: contextlib.ExitStack, env: dict, wav: Path, seconds: int, fs: int = 48000):
+        self.wav, self.seconds = wav, seconds
+        self.log = wav.with_suffix(".log")
+        ring = 1 << math.ceil(math.log2(seconds * fs + 1))  # frames; jack_rec rounds to a power of two
+        err = stack.enter_context(self.log.open("w"))
+        self.proc = subprocess.Popen(["jack_rec", "-f", str(wav), "-d", str(seconds), "-B", str(ring),
+                                      "system:monitor_1", "system:monitor_2"],
+                                     env=env, stdout=subprocess.DEVNULL, stderr=err)
+        stack.callback(self.proc.kill)
+        wait_connected(env, "system:monitor_1")
+        self.t0 = time.monotonic()  # the recording's time 0, within a few periods
+
+    def read(self) -> tuple[np.ndarray, int]:
+        """Wait for the recording to end; its frames, and the sample rate."""
+        self.proc.wait(self.seconds + 10)
+        report = self.log.read_text(errors="replace")
+        assert "overrun" not in report, f"jack_rec lost samples, the recording is not usable: {report.strip()}"
+        x, fs = sf.read(str(self.wav), dtype="float32", always_2d=True)
+        assert fs == 48000 and x.shape[1] == 2 and len(x) >= int(0.95 * self.seconds * fs)
+        return x, fs
 
 
 def test_monitor_on_jack_follows_the_cues(tmp_path):
@@ -56,12 +94,8 @@ def test_monitor_on_jack_follows_the_cues(tmp_path):
         # musician's machine; the test says which mode ran
         server = start_jackd(stack, env, tmp_path / "jackd.log", realtime=True, monitor_ports=True)
         print(f"jackd {'realtime' if server.realtime else 'NOT realtime (no SCHED_FIFO here)'}")
-        wav = tmp_path / "monitor.wav"
-        rec = subprocess.Popen(["jack_rec", "-f", str(wav), "-d", str(RECORD_S), "system:monitor_1", "system:monitor_2"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        stack.callback(rec.kill)
-        wait_connected(env, "system:monitor_1")
-        t_rec = time.monotonic()  # the recording's time 0, within a few periods
+        rec = Recorder(stack, env, tmp_path / "monitor.wav", RECORD_S)
+        t_rec = rec.t0
         sink = stack.enter_context(UdpSink())
         daemon = DaemonProcess("--monitor", "--send", f"adm-osc@127.0.0.1:{sink.port}", env=env)
         stack.callback(daemon.close)  # runs before jackd stops: PortAudio leaves a live server
@@ -84,10 +118,7 @@ def test_monitor_on_jack_follows_the_cues(tmp_path):
         code, _ = daemon.stop()
         assert code == 0
         line = daemon.wait_line(r"monitor: \d+ blocks", stream="stderr", timeout=5)
-        rec.wait(RECORD_S + 10)
-
-        x, fs = sf.read(str(wav), dtype="float32", always_2d=True)
-        assert fs == 48000 and x.shape[1] == 2 and len(x) >= int(0.95 * RECORD_S * fs)
+        x, fs = rec.read()
 
         def seg(t0: float, t1: float) -> np.ndarray:
             return x[int(t0 * fs) : int(t1 * fs)]
@@ -144,12 +175,8 @@ def test_play_monitor_on_jack_follows_the_cue_list(tmp_path):
     with contextlib.ExitStack() as stack:
         env = dict(os.environ)
         start_jackd(stack, env, tmp_path / "jackd.log", realtime=True, monitor_ports=True)
-        wav = tmp_path / "play.wav"
-        rec = subprocess.Popen(["jack_rec", "-f", str(wav), "-d", "10", "system:monitor_1", "system:monitor_2"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        stack.callback(rec.kill)
-        wait_connected(env, "system:monitor_1")
-        t_rec = time.monotonic()
+        rec = Recorder(stack, env, tmp_path / "play.wav", 10)
+        t_rec = rec.t0
         sink = stack.enter_context(UdpSink())
         play = OscbridgeProcess("play", str(cues), "--monitor", "--predictor", "keyword",
                                 "--send", f"adm-osc@127.0.0.1:{sink.port}", env=env)
@@ -159,8 +186,7 @@ def test_play_monitor_on_jack_follows_the_cue_list(tmp_path):
         assert play.proc.wait(20) == 0
         summary = next((x for x in play.stderr_lines if "monitor:" in x and "blocks" in x), None)
         assert summary is not None, play.stderr_lines[-5:]
-        rec.wait(20)
-        x, fs = sf.read(str(wav), dtype="float32", always_2d=True)
+        x, fs = rec.read()
         left = x[int((t0 + 0.4) * fs) : int((t0 + 1.6) * fs)]
         right = x[int((t0 + 2.4) * fs) : int((t0 + 3.4) * fs)]
         print(line, summary)
