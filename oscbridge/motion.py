@@ -109,6 +109,12 @@ class MotionPlayer:
         self.glide_s = max(0.0, glide_s)
         self._moving: dict[int, Trajectory] = {}  # replaced whole (copy on write), read by the thread
         self._lock = threading.Lock()
+        # Held by the motion thread while it sends a tick, and by a caller while it changes a
+        # source and sends that cue's own update (``sending``): otherwise a tick could go out after
+        # the cue's update, a stale one of a motion just stopped (the source would stay where the
+        # motion was, not where the static cue put it) or one of a new motion before its start
+        # position (the source jumps back for an update). Order: _send_lock, then _lock.
+        self._send_lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self.stats = PlayerStats()
@@ -116,6 +122,11 @@ class MotionPlayer:
 
     def start(self) -> None:
         self._thread.start()
+
+    def sending(self) -> threading.Lock:
+        """``with player.sending(): ...`` around a change to a source (``play``, ``hold``) and the
+        update the caller sends for it: no tick goes out in between."""
+        return self._send_lock
 
     def moving(self, source: int) -> bool:
         return source in self._moving
@@ -142,8 +153,9 @@ class MotionPlayer:
                 self._moving = moving
 
     def panic(self) -> int:
-        """Freeze everything where it is. Returns how many sources were moving."""
-        with self._lock:
+        """Freeze everything where it is. Returns how many sources were moving; no tick is
+        sent after it returns."""
+        with self._send_lock, self._lock:
             n = len(self._moving)
             self._moving = {}
         return n
@@ -170,20 +182,21 @@ class MotionPlayer:
                 self.stats.late_ticks += skipped
                 next_tick += skipped * self.period
             self.stats.ticks += 1
-            moving = self._moving
-            done = []
-            for source, traj in moving.items():
-                self._send(source, traj.at(now))
-                self.stats.updates += 1
-                if traj.finished(now):
-                    done.append((source, traj))
-            if done:
-                with self._lock:
-                    kept = dict(self._moving)
-                    for source, traj in done:
-                        if kept.get(source) is traj:  # not replaced meanwhile
-                            del kept[source]
-                    self._moving = kept
+            with self._send_lock:
+                moving = self._moving  # read under the send lock: no cue is half-way through
+                done = []
+                for source, traj in moving.items():
+                    self._send(source, traj.at(now))
+                    self.stats.updates += 1
+                    if traj.finished(now):
+                        done.append((source, traj))
+                if done:
+                    with self._lock:
+                        kept = dict(self._moving)
+                        for source, traj in done:
+                            if kept.get(source) is traj:  # not replaced meanwhile
+                                del kept[source]
+                        self._moving = kept
             next_tick += self.period
 
     def stop(self, timeout: float = 0.5) -> None:

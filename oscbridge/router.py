@@ -48,9 +48,10 @@ class Router:
         ``now`` (perf_counter) is when the motion starts, for a cue fired late. Returns the
         targets sent to (all of them when a running motion glides there: the motion thread sends).
         """
-        if p.motion is not None:
-            if self.player.play(p.source, p.params, p.motion, now=now):
-                return self.targets
-        else:
-            self.player.hold(p.source)
-        return self.send_all(p.source, p.params)
+        with self.player.sending():  # no tick between the change and this cue's own update
+            if p.motion is not None:
+                if self.player.play(p.source, p.params, p.motion, now=now):
+                    return self.targets
+            else:
+                self.player.hold(p.source)
+            return self.send_all(p.source, p.params)

@@ -543,14 +543,15 @@ class Output:
     def chase(self, cue: ScheduledCue, elapsed_s: float) -> None:
         p = cue.prediction
         now = time.perf_counter()
-        self.player.hold(p.source)  # a jump, not a glide
-        if p.motion is None:
-            sent = self.send_all(p.source, p.params)
-        else:
-            traj = Trajectory(p.params, p.motion, now - elapsed_s)
-            if not traj.finished(now):
-                self.player.play(p.source, p.params, p.motion, now=now - elapsed_s)
-            sent = self.send_all(p.source, traj.at(now))  # joined where the motion is by now
+        with self.player.sending():  # no tick between the change and this cue's own update
+            self.player.hold(p.source)  # a jump, not a glide
+            if p.motion is None:
+                sent = self.send_all(p.source, p.params)
+            else:
+                traj = Trajectory(p.params, p.motion, now - elapsed_s)
+                if not traj.finished(now):
+                    self.player.play(p.source, p.params, p.motion, now=now - elapsed_s)
+                sent = self.send_all(p.source, traj.at(now))  # joined where the motion is by now
         self._report("chase", cue, sent, f"at {elapsed_s:.3f} s of it")
 
     def hold(self, source: int) -> None:

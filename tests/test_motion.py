@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from oscbridge.motion import MotionPlayer, Trajectory, azimuth_path_deg
-from oscbridge.params import Motion, Position, SpatialParams
+from oscbridge.params import Motion, Position, Prediction, SpatialParams
+from oscbridge.router import Router
 from peers import DaemonProcess, OscDump, oscsend, require_tools
 
 LEFT = SpatialParams(azimuth_deg=90.0, distance_m=2.0)
@@ -90,3 +92,64 @@ def test_line_motion_on_the_wire():
     span = aed[-1].received_s - aed[0].received_s
     assert span == pytest.approx(3.0, abs=0.15)
     assert len(aed) == pytest.approx(3.0 * 50 + 2, rel=0.05)  # 50 Hz for 3 s, plus the immediate start
+
+
+class _SlowRecordingTarget:
+    """An in-process stand-in for a target (not an OSC peer) whose send is slow in one thread:
+    it sleeps before it records, as a thread preempted mid-send on a busy 2-core machine would.
+    It makes the ordering race between a cue's own update and the motion thread's ticks happen
+    every time instead of once in many CI runs."""
+
+    label = "recorder"
+
+    def __init__(self, slow_thread: str, delay_s: float):
+        self.slow_thread, self.delay_s = slow_thread, delay_s
+        self.got: list[tuple[str, float]] = []
+
+    def send(self, source: int, params: SpatialParams) -> None:
+        name = threading.current_thread().name
+        if name == self.slow_thread:
+            time.sleep(self.delay_s)
+        self.got.append((name, params.azimuth_deg))
+
+
+def _router(target) -> Router:
+    r = Router([target], lambda key, text: None, rate_hz=100.0, glide_s=0.0)
+    r.player.start()
+    return r
+
+
+def test_a_new_motion_sends_its_start_before_any_tick():
+    """The cue's thread sends the start position; the motion thread must not tick the new motion
+    out first (the source would jump back to its start for an update: the CI failure of
+    test_line_motion_on_the_wire, 'azimuth must run monotonically')."""
+    target = _SlowRecordingTarget("cue", 0.05)  # 5 ticks' worth of delay in the cue's own send
+    r = _router(target)
+    try:
+        cue = Prediction("a car from left to right", LEFT, motion=Motion("line", 0.3, Position(-90.0, 0.0, 2.0)))
+        t = threading.Thread(target=r.place, args=(cue,), name="cue")
+        t.start()
+        t.join()
+        time.sleep(0.4)
+    finally:
+        r.player.stop()
+    azs = [az for _, az in target.got]
+    assert target.got[0] == ("cue", 90.0), target.got[:3]
+    assert all(x >= y for x, y in zip(azs, azs[1:])), azs
+    assert azs[-1] == pytest.approx(-90.0)
+
+
+def test_a_static_cue_is_not_overtaken_by_a_stale_tick():
+    """A static cue for a moving source stops its motion; a tick of that motion already under way
+    must not land after the cue's update (the source would stay where the motion was)."""
+    target = _SlowRecordingTarget("motion", 0.03)  # every tick is slow to go out
+    r = _router(target)
+    try:
+        r.place(Prediction("a car from left to right", LEFT, motion=Motion("line", 5.0, Position(-90.0, 0.0, 2.0))))
+        time.sleep(0.1)  # ticks are going out, one of them most likely mid-send now
+        r.place(Prediction("a car stops in front", SpatialParams(azimuth_deg=0.0, distance_m=2.0)))
+        time.sleep(0.2)
+    finally:
+        r.player.stop()
+    assert target.got[-1] == ("MainThread", 0.0), target.got[-3:]
+    assert sum(1 for name, _ in target.got if name == "motion") >= 2
