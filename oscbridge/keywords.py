@@ -589,16 +589,6 @@ def _keyword_prediction(text: str, t: str, ins: Instructions) -> Prediction:
     return Prediction(text=text, params=params, source=1, motion=motion, explicit=(), confidence=confidence)
 
 
-def worded_azimuth(text: str, rest: str, instructions: Instructions) -> float | None:
-    """The keyword rule's azimuth for a cue whose remaining words (``rest``, what the parser left)
-    name one horizontal direction and no conflict (not "left" and "right" both, nor a front and a
-    back word both); None otherwise. The model's fallback for cues it is unsure of."""
-    d = _direction(rest)
-    if not d.horizontal or d.conflict:
-        return None
-    return instructions.apply(_keyword_prediction(text, rest, instructions)).params.azimuth_deg
-
-
 class KeywordPredictor:
     """The keyword-rule baseline (``oscbridge.predictor.Predictor``): no model, no state."""
 

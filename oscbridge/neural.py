@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from oscbridge.errors import CueError
-from oscbridge.instructions import parse_instructions_with_rest
-from oscbridge.keywords import worded_azimuth
+from oscbridge.instructions import parse_instructions
 from oscbridge.params import Motion, Position, Prediction, SpatialParams
 from oscbridge.served import ServedModel
 
@@ -71,7 +69,7 @@ SERVE_MAX_TOKENS = 256
 
 class NeuralPredictor:
     def __init__(self, path: Path, use_parser: bool = True, threads: int | None = None, int8: bool = True,
-                 trace: bool = True, fallback_confidence: float = 0.0):
+                 trace: bool = True):
         import torch
 
         from oscbridge.checkpoint import load_checkpoint
@@ -82,9 +80,6 @@ class NeuralPredictor:
         self.served = ServedModel(self.model, int8=int8).eval()  # int8 per token (see oscbridge.served)
         self.model.bert.encoder.layer = torch.nn.ModuleList()  # the served copy holds the layers: free the originals
         self.use_parser = use_parser
-        #: below this confidence, a cue whose words name one direction (and no azimuth stated outright)
-        #: takes the keyword rule's azimuth (``oscbridge.keywords.worded_azimuth``; with the parser only)
-        self.fallback_confidence = fallback_confidence
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch
         self.max_tokens = min(max(self.model.config.max_tokens, SERVE_MAX_TOKENS),
@@ -124,12 +119,7 @@ class NeuralPredictor:
         for i, text in enumerate(texts):
             p = _prediction(text, {k: v[i].item() for k, v in d.items()})
             if self.use_parser:
-                instructions, rest = parse_instructions_with_rest(text)
-                p = instructions.apply(p)
-                if p.confidence < self.fallback_confidence and "azimuth_deg" not in p.explicit:
-                    az = worded_azimuth(text, rest, instructions)
-                    if az is not None:
-                        p = replace(p, params=replace(p.params, azimuth_deg=az))
+                p = parse_instructions(text).apply(p)
             out.append(p)
         return out
 
