@@ -80,20 +80,32 @@ def monitor_options(f):
     return f
 
 
+def _serve_threads(predictor_kind: str, threads: int | None) -> None:
+    """The daemon's inference threads: ``--threads``, else one core fewer than the machine has.
+
+    A cue is one small forward pass; the daemon's other threads (OSC readers, the motion
+    player), the monitor's audio process and the programs beside it (a DAW) need a core too.
+    PyTorch's own default takes every core, and its OpenMP workers spin between the passes: on
+    this 2-core VM that held the daemon's reader and the sender off the CPU, and one cue took
+    p50 10.9-11.9 ms end to end with two threads against 4.5-5.1 ms with one (three alternating
+    rounds of tests/bench/latency.py; the answers are identical). ``predict`` and ``evaluate``
+    keep every core for their batches."""
+    if predictor_kind != "model":
+        return
+    import os
+
+    import torch
+
+    torch.set_num_threads(threads or max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1)))
+
+
 def _open_monitor(monitor: bool, device: str | None, hrtf_path: str | None, monitor_sources: tuple[str, ...],
-                  monitor_gain: float, block: int, predictor_kind: str):
+                  monitor_gain: float, block: int):
     """The monitor process, its device open (exit 3 here, before anything starts), or None."""
     if not monitor:
         if device or monitor_sources or hrtf_path:
             raise ConfigError("--device, --hrtf and --monitor-source only apply with --monitor")
         return None
-    if predictor_kind == "model":
-        import os
-
-        import torch
-
-        # leave one core to the audio process: on 2 cores, two inference threads starve it
-        torch.set_num_threads(max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1)))
     from oscbridge.monitor import parse_monitor_source
     from oscbridge.monitor_proc import MonitorProcess
 
@@ -126,12 +138,14 @@ def main() -> None:
               help="Moving sources are streamed to every target at this rate.")
 @click.option("--glide", "glide_s", default=0.1, show_default=True, metavar="S",
               help="A new cue for a moving source glides from where it is over this time.")
+@click.option("--threads", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Inference threads for the model [default: one core fewer than the machine has, at least 1].")
 @monitor_options
 @predictor_options
 def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...], sets: tuple[str, ...],
-          allow: tuple[str, ...], reply_port: int | None, rate_hz: float, glide_s: float, monitor: bool,
-          device: str | None, hrtf_path: str | None, monitor_sources: tuple[str, ...], monitor_gain: float,
-          block: int, predictor_kind: str, model: str | None) -> None:
+          allow: tuple[str, ...], reply_port: int | None, rate_hz: float, glide_s: float, threads: int | None,
+          monitor: bool, device: str | None, hrtf_path: str | None, monitor_sources: tuple[str, ...],
+          monitor_gain: float, block: int, predictor_kind: str, model: str | None) -> None:
     """Run the daemon: cues over OSC (/cue s TEXT) and stdin ('N: TEXT') to every --send target."""
     from oscbridge.daemon import Daemon, ServeConfig
     from oscbridge.targets import open_targets, parse_hostport, parse_send
@@ -143,7 +157,8 @@ def serve(listen: str, tcp: str | None, use_stdin: bool, sends: tuple[str, ...],
         daemon_ref: list[Daemon] = []
         targets = open_targets(specs, _parse_sets(sets), lambda text: daemon_ref[0].console.warn(text))
         config = ServeConfig(listen_addr, tcp_addr, use_stdin, tuple(allow), reply_port, rate_hz, glide_s)
-        mon = _open_monitor(monitor, device, hrtf_path, monitor_sources, monitor_gain, block, predictor_kind)
+        mon = _open_monitor(monitor, device, hrtf_path, monitor_sources, monitor_gain, block)
+        _serve_threads(predictor_kind, threads)
         predictor = _predictor(predictor_kind, model)
         daemon = Daemon(predictor, targets, config, monitor=mon)
         daemon_ref.append(daemon)
@@ -580,7 +595,7 @@ def play(cues: str, sends: tuple[str, ...], sets: tuple[str, ...], follow: str |
             click.echo(tl.describe(cue))
         sys.exit(1 if problems else 0)
     try:
-        mon = _open_monitor(monitor, device, hrtf_path, monitor_sources, monitor_gain, block, "keyword")
+        mon = _open_monitor(monitor, device, hrtf_path, monitor_sources, monitor_gain, block)
         player = tl.TimelinePlayer(schedule, targets, tl.PlayConfig(listen, start_s, rate_hz, glide_s), monitor=mon)
         player_ref.append(player)
         player.start()

@@ -287,7 +287,9 @@ class Daemon:
         if self.tcp_address:
             where += f" and tcp://{self.tcp_address[0]}:{self.tcp_address[1]} (SLIP)"
         sends = ", ".join(t.label for t in self.targets)
-        self.console.warn(f"{where}; predictor {self.predictor.name}; sending to {sends}")
+        threads = getattr(self.predictor, "threads", None)  # the model's inference threads
+        using = f"{self.predictor.name}, {threads} inference thread{'' if threads == 1 else 's'}" if threads else self.predictor.name
+        self.console.warn(f"{where}; predictor {using}; sending to {sends}")
         if self.monitor is not None:
             self.monitor.warn = self.console.warn
             self.console.warn(f"monitor: binaural on {self.monitor.device_name}, {self.monitor.block} frames at "

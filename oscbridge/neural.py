@@ -92,6 +92,11 @@ class NeuralPredictor:
                 self._forward, self.traced = traced, True
         self.raw(["a warm-up cue on the left"])  # the first forward pass is slow: pay it at start, not on a cue
 
+    @property
+    def threads(self) -> int:
+        """The threads each forward pass runs on (PyTorch's intra-op pool of this process)."""
+        return self._torch.get_num_threads()
+
     def without_parser(self) -> "NeuralPredictor":
         """The same loaded model, answering without the explicit parser (for evaluation)."""
         bare = copy.copy(self)

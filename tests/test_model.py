@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -244,7 +246,15 @@ def test_daemon_serves_the_model(tiny):
         [ack] = decode_packet(me.recv(30))
         assert ack.address == "/cue/ack" and ack.args[2] == pytest.approx(60)
         assert dump.wait_address("/adm/obj/2/aed").args[:1] == pytest.approx((60.0,))
-        d.wait_line(r"predictor model\+parser", stream="stderr", timeout=1)
+        line = d.wait_line(r"predictor model\+parser, \d+ inference threads?", stream="stderr", timeout=1)
+    # one core fewer than the machine has (at least one): the daemon's other threads need one
+    want = max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1))
+    assert re.search(rf"model\+parser, {want} inference threads?;", line), line
+
+
+def test_serve_threads_option_is_checked():
+    r = oscbridge("serve", "--threads", "0", "--no-stdin")
+    assert r.returncode == 2 and "--threads" in r.stderr
 
 
 def test_int8_quantizes_every_encoder_linear_per_token_and_stays_near_float32(tiny):
