@@ -22,7 +22,9 @@ correction, a camera or character turning, the set's layout) were written from o
 the errors of the fourth chose parser rules and a corpus family; the fifth judged them blind.
 ``dev_long6.jsonl`` (96 more from the same prompt, a third helper) judged four more corpus candidates.
 ``dev_long7.jsonl`` (the same prompt) and ``dev_long8.jsonl`` (notes with words that only look like places)
-are kept blind for the router of the model card.
+judged the keyword fallback of the model card. ``dev_long9.jsonl`` (notes as people type them) and
+``dev_long10.jsonl`` (notes with other places and words that only look like places) judge its sentence-reading
+candidate.
 """
 from __future__ import annotations
 
