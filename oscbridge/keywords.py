@@ -589,16 +589,6 @@ def _keyword_prediction(text: str, t: str, ins: Instructions) -> Prediction:
     return Prediction(text=text, params=params, source=1, motion=motion, explicit=(), confidence=confidence)
 
 
-def worded_elevation(text: str, rest: str, instructions: Instructions) -> float | None:
-    """The keyword rule's elevation for a cue whose remaining words (``rest``: what the explicit
-    parser left) name a vertical direction ("above", "overhead", "below", "downstairs" ...); None
-    when they name none. The model's elevation head answers about 0 deg for every cue (see the
-    model card), so the daemon takes the words' elevation where the words give one."""
-    if not _direction(rest).vertical:
-        return None
-    return instructions.apply(_keyword_prediction(text, rest, instructions)).params.elevation_deg
-
-
 class KeywordPredictor:
     """The keyword-rule baseline (``oscbridge.predictor.Predictor``): no model, no state."""
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from oscbridge.errors import CueError
-from oscbridge.instructions import parse_instructions_with_rest
-from oscbridge.keywords import worded_elevation
+from oscbridge.instructions import parse_instructions
 from oscbridge.params import Motion, Position, Prediction, SpatialParams
 from oscbridge.served import ServedModel
 
@@ -126,12 +124,7 @@ class NeuralPredictor:
         for i, text in enumerate(texts):
             p = _prediction(text, {k: v[i].item() for k, v in d.items()})
             if self.use_parser:
-                instructions, rest = parse_instructions_with_rest(text)
-                p = instructions.apply(p)
-                if "elevation_deg" not in p.explicit:  # the words' elevation (the head's is about 0)
-                    el = worded_elevation(text, rest, instructions)
-                    if el is not None:
-                        p = replace(p, params=replace(p.params, elevation_deg=el))
+                p = parse_instructions(text).apply(p)
             out.append(p)
         return out
 
