@@ -40,9 +40,6 @@ class ModelConfig:
     arc_margin: float = 0.25
     dropout: float = 0.1
     max_tokens: int = 64
-    #: 0: elevation regressed from ``reg`` (tanh, L1; that head collapsed to about 0 deg for every cue);
-    #: N: elevation classified over N bins from -90 to +90 deg, decoded like azimuth (top bin and neighbours)
-    el_bins: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -52,28 +49,6 @@ def bin_centres_deg(n: int) -> torch.Tensor:
     """(n,) centres of the azimuth bins: -180 + k * 360/n (bin 0 is straight behind)."""
     return torch.arange(n, dtype=torch.float32) * (360.0 / n) - 180.0
 
-
-def elevation_centres_deg(n: int) -> torch.Tensor:
-    """The centres of ``n`` elevation bins from -90 to +90 deg, both ends included."""
-    return torch.linspace(-90.0, 90.0, n)
-
-
-def elevation_to_bin(el_deg: torch.Tensor, n: int) -> torch.Tensor:
-    """The nearest elevation bin of each angle."""
-    step = 180.0 / (n - 1)
-    return torch.round((el_deg.clamp(-90.0, 90.0) + 90.0) / step).long()
-
-
-def decode_elevation(logits: torch.Tensor) -> torch.Tensor:
-    """(B, n) logits -> (B,) degrees: the probability-weighted mean of the top bin and its neighbours."""
-    n = logits.shape[-1]
-    probs = torch.softmax(logits, dim=-1)
-    top = probs.argmax(-1)
-    idx = torch.stack([(top - 1).clamp(min=0), top, (top + 1).clamp(max=n - 1)], dim=-1)
-    inside = torch.stack([top > 0, torch.ones_like(top, dtype=torch.bool), top < n - 1], dim=-1)  # no bin twice
-    w = probs.gather(-1, idx) * inside.to(probs.dtype)
-    centres = elevation_centres_deg(n).to(logits.dtype)[idx]
-    return (w * centres).sum(-1) / w.sum(-1)
 
 def azimuth_to_bin(azimuth_deg: torch.Tensor, n: int) -> torch.Tensor:
     return torch.remainder(torch.round((azimuth_deg + 180.0) / (360.0 / n)), n).long()
@@ -99,7 +74,6 @@ class SpatialModel(nn.Module):
         self.end_vec = nn.Linear(f, 2)
         self.motion_reg = nn.Linear(f, 2)  # log end distance, log duration
         self.orbit_cw = nn.Linear(f, 1)
-        self.el_cls = nn.Linear(f, config.el_bins) if config.el_bins else None
         self.register_buffer("centres_deg", bin_centres_deg(config.az_bins), persistent=False)
         self.freeze_lower()
 
@@ -147,7 +121,7 @@ class SpatialModel(nn.Module):
         z = self.trunk(pooled)  # (B, F)
         emb = F.normalize(self.az_embed(z), dim=-1)  # (B, E)
         cos = emb @ F.normalize(self.az_weight, dim=-1).T  # (B, bins)
-        out = {
+        return {
             "az_cos": cos,
             "az_vec": self.az_vec(z),
             "reg": self.reg(z),
@@ -156,9 +130,6 @@ class SpatialModel(nn.Module):
             "motion_reg": self.motion_reg(z),
             "orbit_cw": self.orbit_cw(z).squeeze(-1),
         }
-        if self.el_cls is not None:
-            out["el_logits"] = self.el_cls(z)
-        return out
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
         return self.upper(self.lower(input_ids, attention_mask), attention_mask)
@@ -187,14 +158,10 @@ class SpatialModel(nn.Module):
         conf = w.sum(-1)
         r = out["reg"]
         motion_p = torch.softmax(out["motion"], dim=-1)
-        if "el_logits" in out:
-            elevation = decode_elevation(out["el_logits"])
-        else:
-            elevation = torch.tanh(r[:, 0]) * 90.0
         return {
             "azimuth_deg": torch.rad2deg(az),
             "confidence": conf,
-            "elevation_deg": elevation,
+            "elevation_deg": torch.tanh(r[:, 0]) * 90.0,
             "distance_m": torch.exp(r[:, 1]).clamp(0.1, 100.0),
             "spread_deg": torch.sigmoid(r[:, 2]) * 360.0,
             "wet": torch.sigmoid(r[:, 3]),

@@ -8,8 +8,7 @@ computed once and cached (the step that makes a full CPU training fit in minutes
               neighbouring bins; (sin, cos) regression; alignment of the two; for cues with
               no direction (gibberish, other languages) the target is uniform, which teaches
               low confidence
-    static    elevation: cross-entropy over 13 bins of 15 deg, soft targets (weight 0.5; the L1
-              regression it replaced collapsed to about 0 deg); L1 on log distance, spread/360, wet, drr/30, gain/20
+    static    L1 on elevation/90, log distance, spread/360, wet, drr/30, gain/20
     motion    cross-entropy over static/line/orbit/approach/recede; end (sin, cos) for lines;
               L1 on log end distance and log duration; orbit direction (BCE)
 
@@ -59,7 +58,6 @@ class TrainConfig:
     threads: int = 2
     token_dropout: float = 0.1
     encoder_dropout_from: int = 1
-    el_bins: int = 13  # elevation classified over 15-degree bins (0: the collapsed L1 regression)
 
 
 def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
@@ -134,19 +132,8 @@ def compute_losses(out: dict, tg: dict, model_cfg, cfg: TrainConfig):
     align = ((1 - (v * cls_vec).sum(-1)) * kf).sum() / denom
 
     r = out["reg"].float()
-    if "el_logits" in out:  # soft targets over the neighbouring elevation bins, as for azimuth
-        from oscbridge.model import elevation_to_bin
-
-        ne = model_cfg.el_bins
-        ebin = elevation_to_bin(tg["el"] * 90.0, ne)
-        de = torch.arange(ne, device=cos.device).float()[None, :] - ebin[:, None].float()
-        esoft = torch.exp(-0.5 * (de / cfg.label_sigma_bins) ** 2)
-        esoft = esoft / esoft.sum(-1, keepdim=True)
-        elevation = 0.5 * -(esoft * F.log_softmax(out["el_logits"].float(), -1)).sum(-1).mean()
-    else:
-        elevation = (torch.tanh(r[:, 0]) - tg["el"]).abs().mean()
     static = (
-        elevation
+        (torch.tanh(r[:, 0]) - tg["el"]).abs().mean()
         + 0.5 * (r[:, 1] - tg["logd"]).abs().mean()
         + (torch.sigmoid(r[:, 2]) - tg["spread"]).abs().mean()
         + (torch.sigmoid(r[:, 3]) - tg["wet"]).abs().mean()
@@ -320,7 +307,7 @@ def train(
         "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
         "max_position_embeddings", "type_vocab_size", "hidden_act", "layer_norm_eps", "pad_token_id")}
     mcfg = ModelConfig(encoder=encoder, encoder_sha256=sha, bert=bert_cfg, trainable_layers=cfg.trainable_layers,
-                       az_bins=cfg.az_bins, el_bins=cfg.el_bins)
+                       az_bins=cfg.az_bins)
     model = SpatialModel(bert, mcfg).to(device)
 
     bar = _progress_bar(progress)

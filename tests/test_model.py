@@ -19,7 +19,7 @@ import torch
 
 from oscbridge.checkpoint import load_checkpoint, save_checkpoint
 from oscbridge.errors import ModelError
-from oscbridge.model import azimuth_to_bin, bin_centres_deg, decode_elevation, elevation_centres_deg, elevation_to_bin
+from oscbridge.model import azimuth_to_bin, bin_centres_deg
 from oscbridge.train import TrainConfig, _training_mode, angular_error_deg, targets_from_rows, token_dropout
 from peers import REPO, DaemonProcess, OscDump, UdpSink
 
@@ -40,37 +40,6 @@ def tiny(tmp_path_factory) -> Path:
     assert summary["device"] in ("cpu", "cuda") and math.isfinite(summary["best"]["ae_deg"])
     assert out.exists() and out.stat().st_size < 25 * 2**20
     return out
-
-
-def test_elevation_bins_known_answers():
-    c = elevation_centres_deg(13)
-    assert c[0] == -90 and c[6] == 0 and c[12] == 90 and float(c[1] - c[0]) == pytest.approx(15.0)
-    assert elevation_to_bin(torch.tensor([-90.0, -83.0, 0.0, 7.0, 8.0, 45.0, 90.0, 120.0]), 13).tolist() == [0, 0, 6, 6, 7, 9, 12, 12]
-    logits = torch.full((4, 13), -20.0)
-    logits[0, 6] = 5.0  # level
-    logits[1, 9], logits[1, 10] = 5.0, 5.0  # between 45 and 60
-    logits[2, 12] = 5.0  # straight up: the top bin has one neighbour, counted once
-    logits[3, 0], logits[3, 12] = 5.0, 4.0  # never an average of up and down
-    el = decode_elevation(logits)
-    assert el[0] == pytest.approx(0.0, abs=1e-3) and el[1] == pytest.approx(52.5, abs=1e-3)
-    assert el[2] == pytest.approx(90.0, abs=1e-3) and el[3] == pytest.approx(-90.0, abs=1e-3)
-
-
-def test_elevation_is_classified_and_the_old_regression_still_loads(tiny, tmp_path):
-    """New checkpoints classify elevation over bins (``el_logits``); a checkpoint of the old recipe
-    (``--elevation-bins 0``: the collapsed L1 regression) loads and answers with its ``reg`` row."""
-    model, tok, _ = load_checkpoint(tiny)
-    enc = tok(["a bird high above me"], return_tensors="pt")
-    out = model(enc["input_ids"], enc["attention_mask"])
-    assert model.config.el_bins == 13 and out["el_logits"].shape == (1, 13)
-    old = tmp_path / "old.pt"
-    r = oscbridge("train", *TINY_ARGS, "--elevation-bins", "0", "--out", str(old))
-    assert r.returncode == 0, r.stderr[-2000:]
-    m0, tok0, _ = load_checkpoint(old)
-    out0 = m0(enc["input_ids"], enc["attention_mask"])
-    assert m0.config.el_bins == 0 and "el_logits" not in out0
-    el = m0.decode(out0)["elevation_deg"]
-    assert torch.allclose(el, torch.tanh(out0["reg"][:, 0]) * 90.0)
 
 
 def test_bins_known_answers():
