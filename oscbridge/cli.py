@@ -80,8 +80,17 @@ def monitor_options(f):
     return f
 
 
+def default_serve_threads() -> int:
+    """One core fewer than the machine has, at least one, and no more than PyTorch would take."""
+    import os
+
+    import torch
+
+    return max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1))
+
+
 def _serve_threads(predictor_kind: str, threads: int | None) -> None:
-    """The daemon's inference threads: ``--threads``, else one core fewer than the machine has.
+    """The daemon's inference threads: ``--threads``, else ``default_serve_threads()``.
 
     A cue is one small forward pass; the daemon's other threads (OSC readers, the motion
     player), the monitor's audio process and the programs beside it (a DAW) need a core too.
@@ -92,11 +101,9 @@ def _serve_threads(predictor_kind: str, threads: int | None) -> None:
     keep every core for their batches."""
     if predictor_kind != "model":
         return
-    import os
-
     import torch
 
-    torch.set_num_threads(threads or max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1)))
+    torch.set_num_threads(threads or default_serve_threads())
 
 
 def _open_monitor(monitor: bool, device: str | None, hrtf_path: str | None, monitor_sources: tuple[str, ...],

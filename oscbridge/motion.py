@@ -183,21 +183,25 @@ class MotionPlayer:
                 next_tick += skipped * self.period
             self.stats.ticks += 1
             with self._send_lock:
-                moving = self._moving  # read under the send lock: no cue is half-way through
-                done = []
-                for source, traj in moving.items():
-                    self._send(source, traj.at(now))
-                    self.stats.updates += 1
-                    if traj.finished(now):
-                        done.append((source, traj))
-                if done:
-                    with self._lock:
-                        kept = dict(self._moving)
-                        for source, traj in done:
-                            if kept.get(source) is traj:  # not replaced meanwhile
-                                del kept[source]
-                        self._moving = kept
+                self._tick(now)
             next_tick += self.period
+
+    def _tick(self, now: float) -> None:
+        """Send every moving source where it is at ``now``; drop the motions that have ended.
+        Called with the send lock held, so no cue is half-way through."""
+        done = []
+        for source, traj in self._moving.items():
+            self._send(source, traj.at(now))
+            self.stats.updates += 1
+            if traj.finished(now):
+                done.append((source, traj))
+        if done:
+            with self._lock:
+                kept = dict(self._moving)
+                for source, traj in done:
+                    if kept.get(source) is traj:  # not replaced meanwhile
+                        del kept[source]
+                self._moving = kept
 
     def stop(self, timeout: float = 0.5) -> None:
         self._stop.set()

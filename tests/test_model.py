@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import subprocess
 import sys
@@ -248,7 +247,9 @@ def test_daemon_serves_the_model(tiny):
         assert dump.wait_address("/adm/obj/2/aed").args[:1] == pytest.approx((60.0,))
         line = d.wait_line(r"predictor model\+parser, \d+ inference threads?", stream="stderr", timeout=1)
     # one core fewer than the machine has (at least one): the daemon's other threads need one
-    want = max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1))
+    from oscbridge.cli import default_serve_threads
+
+    want = default_serve_threads()
     assert re.search(rf"model\+parser, {want} inference threads?;", line), line
 
 
