@@ -46,6 +46,9 @@ Label rules (the choices the text cannot make on its own)
 - ``direction_known`` is true when the text states an azimuth (or straight up/down, where azimuth
   is moot). When it does not (implied-default rows such as "a bird sings", orbits with no start,
   "all around me", noise) azimuth is 0 and ``direction_known`` is false.
+- ``elevation_stated`` is true when the words give the height (an elevation phrase, a number, a
+  vertical movement); when false, ``elevation_deg`` is the sound's default (aircraft up high, a
+  mouse low), a prior the words never state.
 - A field the text does not state gets the default of that kind of sound (a thunderclap is far,
   wide and loud, a mosquito close, faint and narrow; aircraft are up high) or of the room.
 - Reverb follows the room and the distance: DRR = 20·log10(r_c / d) (clamped to ±30 dB) with the
@@ -2289,6 +2292,7 @@ class _Builder:
 
         if room is None:
             room = _DEFAULT_ROOM[env or src.env]
+        el_stated = el is not None  # the words (or a vertical movement) give the height
         if el is None:
             el = src.elevation_deg
         if dist is None:
@@ -2350,6 +2354,7 @@ class _Builder:
             "gain_db": round(gain, 1),
             "motion": motion,
             "direction_known": known,
+            "elevation_stated": el_stated,
         }
         if motion and "end" in motion:
             end = motion["end"]
@@ -2483,6 +2488,7 @@ def _noise_labels() -> dict[str, Any]:
     labels: dict[str, Any] = SpatialParams().to_dict()
     labels["motion"] = None
     labels["direction_known"] = False
+    labels["elevation_stated"] = False
     return labels
 
 

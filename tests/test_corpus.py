@@ -87,7 +87,7 @@ def test_every_row_has_the_schema_and_valid_labels(all_rows):
         assert set(r) == {"text", "split", "family", "category", "labels"}, r
         assert r["category"] in corpus.CATEGORIES
         labels = r["labels"]
-        assert set(labels) == set(STATIC_FIELDS) | {"motion", "direction_known"}, r
+        assert set(labels) == set(STATIC_FIELDS) | {"motion", "direction_known", "elevation_stated"}, r
         params = SpatialParams(**{k: labels[k] for k in STATIC_FIELDS})  # raises when out of range
         assert isinstance(labels["direction_known"], bool)
         if not labels["direction_known"]:
@@ -473,3 +473,21 @@ def test_motion_words(all_rows):
                          for r in lines if r["labels"]["motion"]["kind"] == "line")
     approach = [r for r in moving if r["labels"]["motion"]["kind"] == "approach"]
     assert all(r["labels"]["motion"]["end"]["distance_m"] < r["labels"]["distance_m"] for r in approach)
+
+
+def test_elevation_stated_marks_heights_the_words_give():
+    """``elevation_stated`` is true when an elevation phrase or number is in the text; when false, the
+    elevation is the sound's own default."""
+    from oscbridge.corpus import SOURCES
+
+    rows = corpus.generate(3000, seed=4, split="train")
+    defaults = {s.noun.lower(): s.elevation_deg for s in SOURCES}
+    stated = [r for r in rows if r["labels"]["elevation_stated"]]
+    assert 0.1 < len(stated) / len(rows) < 0.5
+    for r in rows:
+        if r["labels"]["elevation_stated"] or r["category"] in ("noise", "typo"):
+            continue
+        nouns = [n for n in defaults if n in r["text"].lower()]
+        assert any(defaults[n] == r["labels"]["elevation_deg"] for n in nouns), r
+    worded = [r for r in stated if re.search(r"overhead|above|below|beneath|ceiling|floor|degrees|°", r["text"], re.I)]
+    assert len(worded) > 0.6 * len(stated)
