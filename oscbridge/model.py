@@ -9,6 +9,7 @@ T = tokens, H = encoder width (384 for MiniLM), F = trunk width.
                                                                                      ├─ static regressions (B, 6)
                                                                                      ├─ motion kind (B, 5), end (sin, cos),
                                                                                      │   log end distance, log duration, orbit cw
+    frozen-layer states (B, T, H) ─> word-level elevation head (ElevationHead): below / level / above, magnitude
 The azimuth recipe follows the seed paper (angular-margin classification over bins, sin/cos
 regression, their alignment); angles are in the canonical frame (+ = left).
 """
@@ -40,6 +41,7 @@ class ModelConfig:
     arc_margin: float = 0.25
     dropout: float = 0.1
     max_tokens: int = 64
+    elevation_head: int = 0  # width of the word-level elevation head (0: none, the static regression's row)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -52,6 +54,49 @@ def bin_centres_deg(n: int) -> torch.Tensor:
 
 def azimuth_to_bin(azimuth_deg: torch.Tensor, n: int) -> torch.Tensor:
     return torch.remainder(torch.round((azimuth_deg + 180.0) / (360.0 / n)), n).long()
+
+
+#: elevation classes of the word-level head: below, level, above (|elevation| >= ELEVATION_LEVEL_DEG leaves level)
+ELEVATION_CLASSES = ("below", "level", "above")
+ELEVATION_LEVEL_DEG = 10.0
+
+
+class ElevationHead(nn.Module):
+    """Height from the words: a small MLP scores every token of the frozen layers' output (B, T, H).
+
+    Each token gives a "below" and an "above" score and a magnitude for each. A cue's below and
+    above logits are the log-sum-exp of its tokens' scores; "level" is one learned logit that the
+    words must outscore. The magnitude (in [0, 90] deg) is the tokens' own, weighted by a softmax
+    over their scores. Why per token and on the frozen layers: height is said by a few words
+    ("overhead", "under the floor"), and the mean-pooled fine-tuned features do not carry it to
+    unseen phrasings (a probe on them made 29-32 deg on the validation split's elevated cues).
+    Trained on its own after the cache is built (``oscbridge.train.fit_elevation_head``).
+    """
+
+    def __init__(self, hidden: int, width: int):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(hidden, width), nn.GELU(), nn.Linear(width, 4))
+        self.level = nn.Parameter(torch.zeros(1))
+
+    def tokens(self, x: torch.Tensor) -> torch.Tensor:
+        """(..., H) token states -> (..., 4): below score, above score, below magnitude, above magnitude."""
+        return self.net(x.float())
+
+    def pool(self, g: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
+        """(B, T, 4) token outputs and (B, T) mask -> el_logits (B, 3) and el_mag (B, 2) in degrees."""
+        keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)
+        scores = g[..., :2].masked_fill(~keep, -1e4)  # (B, T, 2)
+        below_above = torch.logsumexp(scores, dim=1)  # (B, 2)
+        logits = torch.stack([below_above[:, 0], self.level.expand(g.shape[0]), below_above[:, 1]], -1)
+        w = torch.softmax(scores, dim=1)  # (B, T, 2)
+        mag = (w * torch.sigmoid(g[..., 2:])).sum(1) * 90.0  # (B, 2)
+        return {"el_logits": logits, "el_mag": mag}
+
+
+def decode_elevation(el_logits: torch.Tensor, el_mag: torch.Tensor) -> torch.Tensor:
+    """(B, 3) logits and (B, 2) magnitudes -> (B,) elevation in degrees: 0 unless the words win."""
+    c = el_logits.argmax(-1)
+    return torch.where(c == 2, el_mag[:, 1], torch.where(c == 0, -el_mag[:, 0], torch.zeros_like(el_mag[:, 0])))
 
 
 class SpatialModel(nn.Module):
@@ -75,6 +120,13 @@ class SpatialModel(nn.Module):
         self.motion_reg = nn.Linear(f, 2)  # log end distance, log duration
         self.orbit_cw = nn.Linear(f, 1)
         self.register_buffer("centres_deg", bin_centres_deg(config.az_bins), persistent=False)
+        self.el_head: ElevationHead | None = None
+        if config.elevation_head:
+            # its own seed, and the global generator left as it was: every other weight and every later
+            # draw of training is what it would be without this head
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(7)
+                self.el_head = ElevationHead(h, config.elevation_head)
         self.freeze_lower()
 
     # ------------------------------------------------------------------ which weights train
@@ -114,7 +166,10 @@ class SpatialModel(nn.Module):
         for layer in self.bert.encoder.layer[self.split :]:
             h = layer(h, mask)
         m = attention_mask.unsqueeze(-1).to(h.dtype)  # (B, T, 1)
-        return self.heads((h * m).sum(1) / m.sum(1).clamp(min=1.0))
+        out = self.heads((h * m).sum(1) / m.sum(1).clamp(min=1.0))
+        if self.el_head is not None:
+            out.update(self.el_head.pool(self.el_head.tokens(hidden), attention_mask))
+        return out
 
     def heads(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
         """(B, H) pooled sentence vectors -> every head's raw output."""
@@ -157,11 +212,15 @@ class SpatialModel(nn.Module):
         # confidence: the probability mass within +-1 bin of the estimate
         conf = w.sum(-1)
         r = out["reg"]
+        if "el_logits" in out:
+            elevation = decode_elevation(out["el_logits"], out["el_mag"])
+        else:  # checkpoints before the word-level head: the static regression's row (it collapsed to about 0)
+            elevation = torch.tanh(r[:, 0]) * 90.0
         motion_p = torch.softmax(out["motion"], dim=-1)
         return {
             "azimuth_deg": torch.rad2deg(az),
             "confidence": conf,
-            "elevation_deg": torch.tanh(r[:, 0]) * 90.0,
+            "elevation_deg": elevation,
             "distance_m": torch.exp(r[:, 1]).clamp(0.1, 100.0),
             "spread_deg": torch.sigmoid(r[:, 2]) * 360.0,
             "wet": torch.sigmoid(r[:, 3]),

@@ -8,7 +8,11 @@ computed once and cached (the step that makes a full CPU training fit in minutes
               neighbouring bins; (sin, cos) regression; alignment of the two; for cues with
               no direction (gibberish, other languages) the target is uniform, which teaches
               low confidence
-    static    L1 on elevation/90, log distance, spread/360, wet, drr/30, gain/20
+    static    L1 on elevation/90, log distance, spread/360, wet, drr/30, gain/20 (the elevation
+              row collapsed to about 0 deg; it is served only by checkpoints without the next head)
+    elevation a word-level head on the frozen layers' token states, trained first and on its own:
+              cross-entropy over below / level / above, L1 on the magnitude; the target is the
+              elevation the words state, 0 where the height is only the sound's default
     motion    cross-entropy over static/line/orbit/approach/recede; end (sin, cos) for lines;
               L1 on log end distance and log duration; orbit direction (BCE)
 
@@ -37,6 +41,7 @@ from typing import Any, Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from oscbridge import heightcues  # noqa: E402
 from oscbridge.errors import ConfigError  # noqa: E402
 from oscbridge.params import angular_error_deg  # noqa: E402
 
@@ -58,6 +63,9 @@ class TrainConfig:
     threads: int = 2
     token_dropout: float = 0.1
     encoder_dropout_from: int = 1
+    elevation_head: int = 64  # width of the word-level elevation head (0: none)
+    elevation_epochs: int = 5
+    height_share: float = 1 / 3  # extra cues for the elevation head only (oscbridge.heightcues), per training cue
 
 
 def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
@@ -94,6 +102,84 @@ def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
             if m["kind"] == "orbit":
                 t["orbit_cw"][i] = 1.0 if m.get("direction") == "cw" else 0.0
     return t
+
+
+def stated_elevation(rows: list[dict]) -> np.ndarray:
+    """(N,) elevation in degrees where the words state it, else 0: the word-level head's target.
+
+    A height the text never states (the corpus's default for the sound: aircraft up high, a mouse
+    low) is not something words can teach: a heron in the validation split is level, a hen in
+    training is not."""
+    return np.array([r["labels"]["elevation_deg"] if r["labels"].get("elevation_stated", True) else 0.0
+                     for r in rows], dtype=np.float32)
+
+
+def elevation_classes(elevation_deg):
+    """Elevation (degrees, a tensor) -> class index of ``model.ELEVATION_CLASSES``: below, level, above."""
+    import torch
+
+    from oscbridge.model import ELEVATION_LEVEL_DEG
+
+    return torch.where(elevation_deg >= ELEVATION_LEVEL_DEG, 2, torch.where(elevation_deg <= -ELEVATION_LEVEL_DEG, 0, 1))
+
+
+def elevation_loss(out: dict, elevation_deg):
+    """Cross-entropy over below / level / above, plus L1 on the magnitude (/90) where the cue is not level."""
+    import torch.nn.functional as F
+
+    c = elevation_classes(elevation_deg)
+    ce = F.cross_entropy(out["el_logits"].float(), c)
+    mag = out["el_mag"].float()
+    chosen = (c == 2).float() * mag[:, 1] + (c == 0).float() * mag[:, 0]
+    off = (c != 1).float()
+    l1 = ((chosen - elevation_deg.abs()).abs() / 90.0 * off).sum() / off.sum().clamp(min=1.0)
+    return ce + l1
+
+
+def fit_elevation_head(model, sets: list[tuple["CachedSet", np.ndarray]], cfg: TrainConfig, device,
+                       log: Callable[[str], None] = print, valid: tuple["CachedSet", np.ndarray] | None = None) -> dict:
+    """Train ``model.el_head`` alone on cached frozen-layer states: ``sets`` holds (cues, elevation in
+    degrees) pairs, their batches shuffled together. Seeded; the global generators are left as they
+    were, so the rest of training draws what it would without it."""
+    import torch
+
+    head = model.el_head
+    t0 = time.perf_counter()
+    rng = random.Random(cfg.seed + 104729)
+    opt = torch.optim.AdamW(head.parameters(), lr=2e-3, weight_decay=0.01)
+    targets = [torch.as_tensor(el) for _, el in sets]
+    head.train()
+    with torch.random.fork_rng(devices=[]):
+        for _ in range(cfg.elevation_epochs):
+            batches = [(k, idx) for k, (cached, _) in enumerate(sets) for idx in cached.batches(128, rng)]
+            rng.shuffle(batches)
+            for k, idx in batches:
+                h, mask = sets[k][0].collate(idx, device, torch.float32)
+                loss = elevation_loss(head.pool(head.tokens(h), mask), targets[k][idx].to(device))
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+    opt.zero_grad(set_to_none=True)
+    head.eval()
+    summary = {"seconds": round(time.perf_counter() - t0, 1)}
+    if valid is not None:
+        vset, vel = valid
+        pred = np.zeros(len(vel), dtype=np.float32)
+        from oscbridge.model import decode_elevation
+
+        with torch.inference_mode():
+            for idx in vset.batches(256, None):
+                h, mask = vset.collate(idx, device, torch.float32)
+                o = head.pool(head.tokens(h), mask)
+                pred[idx] = decode_elevation(o["el_logits"], o["el_mag"]).cpu().numpy()
+        err = np.abs(pred - vel)
+        level = np.abs(vel) < 1e-6
+        summary.update(valid_mae_deg=round(float(err.mean()), 3), valid_level_mae_deg=round(float(err[level].mean()), 3),
+                       valid_raised_mae_deg=round(float(err[~level].mean()), 3) if (~level).any() else None)
+    log(f"elevation head: {cfg.elevation_epochs} epochs in {summary['seconds']:.0f} s"
+        + (f", valid elevation MAE {summary['valid_mae_deg']:.2f} deg (level cues {summary['valid_level_mae_deg']:.2f})"
+           if valid is not None else ""))
+    return summary
 
 
 def compute_losses(out: dict, tg: dict, model_cfg, cfg: TrainConfig):
@@ -175,6 +261,9 @@ class CachedSet:
         self.lengths = np.array([len(x) for x in self.ids])
         self.states: list[Any] = [None] * len(texts)
         order = np.argsort(self.lengths, kind="stable")
+        # frozen means no dropout either: a freshly built encoder (the tiny random one of the tests) starts in
+        # training mode, and its dropout would both blur the cache and draw from the global generator
+        model.eval()
         with torch.inference_mode():
             for start in range(0, len(order), batch):
                 idx = order[start : start + batch]
@@ -307,18 +396,29 @@ def train(
         "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
         "max_position_embeddings", "type_vocab_size", "hidden_act", "layer_norm_eps", "pad_token_id")}
     mcfg = ModelConfig(encoder=encoder, encoder_sha256=sha, bert=bert_cfg, trainable_layers=cfg.trainable_layers,
-                       az_bins=cfg.az_bins)
+                       az_bins=cfg.az_bins, elevation_head=cfg.elevation_head)
     model = SpatialModel(bert, mcfg).to(device)
 
     bar = _progress_bar(progress)
-    with bar(total=len(rows_train) + len(rows_valid), desc="caching frozen layers", unit="cue") as pb:
+    rows_height = (heightcues.generate(round(len(rows_train) * cfg.height_share), seed=cfg.seed)
+                   if model.el_head is not None else [])
+    with bar(total=len(rows_train) + len(rows_valid) + len(rows_height), desc="caching frozen layers", unit="cue") as pb:
         train_set = CachedSet(model, tokenizer, [r["text"] for r in rows_train], mcfg.max_tokens, device, progress=pb.update)
         valid_set = CachedSet(model, tokenizer, [r["text"] for r in rows_valid], mcfg.max_tokens, device, progress=pb.update)
+        height_set = (CachedSet(model, tokenizer, [r["text"] for r in rows_height], mcfg.max_tokens, device,
+                                progress=pb.update) if rows_height else None)
     t_cached = time.perf_counter()
-    log(f"cached {len(rows_train)} + {len(rows_valid)} cues in {t_cached - t_start:.0f} s")
+    log(f"cached {len(rows_train)} + {len(rows_valid)} + {len(rows_height)} cues in {t_cached - t_start:.0f} s")
     tt, tv = targets_from_rows(rows_train), targets_from_rows(rows_valid)
+    el_summary = None
+    if model.el_head is not None:  # trained alone, first: it reads the frozen layers only
+        sets = [(train_set, stated_elevation(rows_train))]
+        if height_set is not None:
+            sets.append((height_set, stated_elevation(rows_height)))
+        el_summary = fit_elevation_head(model, sets, cfg, device, log, valid=(valid_set, stated_elevation(rows_valid)))
 
-    head_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("bert.")]
+    head_params = [p for n, p in model.named_parameters()
+                   if p.requires_grad and not n.startswith("bert.") and not n.startswith("el_head.")]
     enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("bert.")]
     opt = torch.optim.AdamW([{"params": head_params, "lr": cfg.lr_head}, {"params": enc_params, "lr": cfg.lr_encoder}],
                             weight_decay=cfg.weight_decay)
@@ -363,7 +463,8 @@ def train(
         log(f"epoch {epoch}: loss {running:.3f}, valid AE {metrics['ae_deg']:.2f} deg (median {metrics['ae_median_deg']:.2f})")
         if metrics["ae_deg"] < best["ae_deg"]:
             best = {**metrics, "epoch": epoch}
-            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "n_train": len(rows_train),
+            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "elevation_head": el_summary,
+                    "n_train": len(rows_train),
                     "n_valid": len(rows_valid), "device": device.type, "torch": str(torch.__version__)}
             save_checkpoint(out_path, model, meta, random_base=random_base is not None)
     summary = {"best": best, "history": history, "seconds": round(time.perf_counter() - t_start, 1),

@@ -304,3 +304,109 @@ def test_served_float32_graph_computes_the_training_model(tiny):
         b = served(enc["input_ids"], enc["attention_mask"])
     for k in a:
         assert torch.allclose(a[k], b[k], atol=1e-5), k
+
+
+# ---------------------------------------------------------------------------------------- elevation head
+
+
+def _tiny_bert():
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(0)
+    return BertModel(BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                intermediate_size=64, max_position_embeddings=128), add_pooling_layer=False)
+
+
+def test_elevation_decode_is_level_unless_the_words_win():
+    from oscbridge.model import decode_elevation
+
+    logits = torch.tensor([[0.0, 1.0, 0.5], [0.0, 0.2, 3.0], [2.0, 1.0, -1.0]])  # level, above, below
+    mag = torch.tensor([[30.0, 40.0], [30.0, 70.0], [45.0, 10.0]])  # below, above magnitudes
+    assert decode_elevation(logits, mag).tolist() == [0.0, 70.0, -45.0]
+
+
+def test_elevation_head_reads_each_cue_alone_in_a_padded_batch_and_served_matches_eager():
+    """Padding tokens must not move a cue's elevation logits; the served graph (packed tokens, float32)
+    must give the eager model's elevation outputs."""
+    from oscbridge.model import ModelConfig, SpatialModel
+    from oscbridge.served import ServedModel
+
+    model = SpatialModel(_tiny_bert(), ModelConfig(trainable_layers=1, elevation_head=16)).eval()
+    ids = torch.tensor([[101, 2000, 2001, 2002, 102], [101, 2003, 102, 0, 0]])
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
+    with torch.no_grad():
+        both = model(ids, mask)
+        alone = model(ids[1:, :3], mask[1:, :3])
+        served = ServedModel(model, int8=False)(ids, mask)
+    for k in ("el_logits", "el_mag"):
+        assert torch.allclose(both[k][1], alone[k][0], atol=1e-5), k
+        assert torch.allclose(served[k], both[k], atol=1e-4), k
+
+
+def test_elevation_head_leaves_the_global_generator_and_other_weights_alone():
+    """Building the head must not draw from the global generator: with or without it, every other weight
+    starts the same and the next draw is the same (so the rest of training is unchanged)."""
+    from oscbridge.model import ModelConfig, SpatialModel
+
+    outs = []
+    for width in (0, 16):
+        bert = _tiny_bert()
+        torch.manual_seed(3)
+        m = SpatialModel(bert, ModelConfig(trainable_layers=1, elevation_head=width))
+        outs.append(({k: v.clone() for k, v in m.state_dict().items() if not k.startswith("el_head.")}, torch.rand(3)))
+    (a, ra), (b, rb) = outs
+    assert set(a) == set(b) and all(torch.equal(a[k], b[k]) for k in a)
+    assert torch.equal(ra, rb)
+
+
+def test_fit_elevation_head_learns_words_and_keeps_level_cues_level(tmp_path):
+    """On the tiny random encoder's frozen states, the head learns that "overhead" and "under the floor"
+    state a height and a plain side does not."""
+    from oscbridge.model import ModelConfig, SpatialModel, decode_elevation
+    from oscbridge.train import CachedSet, fit_elevation_head
+
+    from transformers import AutoTokenizer
+
+    from oscbridge.encoders import encoder_dir
+
+    tok = AutoTokenizer.from_pretrained(str(encoder_dir("all-minilm-l6-v2")), local_files_only=True)
+    model = SpatialModel(_tiny_bert(), ModelConfig(trainable_layers=1, elevation_head=32))
+    sources = ["a dog barks", "rain falls", "a bell rings", "a man sings", "a drone hums", "water drips"]
+    places = [("overhead", 70.0), ("under the floor", -45.0), ("on the left", 0.0), ("behind me", 0.0)]
+    texts = [f"{s} {p}" for s in sources for p, _ in places] * 32
+    el = np.array([e for _ in sources for _, e in places] * 32, dtype=np.float32)
+    cached = CachedSet(model, tok, texts, 64, torch.device("cpu"))
+    summary = fit_elevation_head(model, [(cached, el)], TrainConfig(elevation_epochs=40), torch.device("cpu"),
+                                 log=lambda m: None, valid=(cached, el))
+    assert summary["valid_level_mae_deg"] < 5.0 and summary["valid_raised_mae_deg"] < 20.0, summary
+    with torch.no_grad():
+        enc = tok(["a clock ticks overhead", "a clock ticks on the left"], padding=True, return_tensors="pt")
+        o = model(enc["input_ids"], enc["attention_mask"])
+        got = decode_elevation(o["el_logits"], o["el_mag"]).tolist()
+    assert got[0] > 20.0 and got[1] == 0.0, got
+
+
+def test_a_checkpoint_without_the_elevation_head_still_loads_and_decodes(tmp_path):
+    """Checkpoints from before the head (config without it) rebuild and decode elevation from the static
+    regression, as they did."""
+    from oscbridge.model import ModelConfig, SpatialModel
+
+    model = SpatialModel(_tiny_bert(), ModelConfig(trainable_layers=1))
+    assert model.el_head is None
+    with torch.no_grad():
+        out = model(torch.tensor([[101, 2000, 102]]), torch.tensor([[1, 1, 1]]))
+    assert "el_logits" not in out
+    assert torch.allclose(model.decode(out)["elevation_deg"], torch.tanh(out["reg"][:, 0]) * 90.0)
+
+
+def test_training_without_the_elevation_head_trains_every_other_weight_the_same(tiny, tmp_path):
+    """The head trains first, alone, on the frozen layers: ``--elevation-head 0`` must give bit-identical
+    weights for everything else."""
+    bare = tmp_path / "bare.pt"
+    r = oscbridge("train", *TINY_ARGS, "--elevation-head", "0", "--out", str(bare))
+    assert r.returncode == 0, r.stderr[-2000:]
+    a = torch.load(tiny, weights_only=True)["state_dict"]
+    b = torch.load(bare, weights_only=True)["state_dict"]
+    assert any(k.startswith("el_head.") for k in a) and not any(k.startswith("el_head.") for k in b)
+    assert set(b) == {k for k in a if not k.startswith("el_head.")}
+    assert all(torch.equal(a[k], b[k]) for k in b), [k for k in b if not torch.equal(a[k], b[k])][:3]
