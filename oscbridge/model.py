@@ -42,8 +42,6 @@ class ModelConfig:
     dropout: float = 0.1
     max_tokens: int = 64
     elevation_head: int = 0  # width of the word-level elevation head (0: none, the static regression's row)
-    word_head: int = 0  # width of the word-level azimuth reader (0: none)
-    word_weight: float = 0.0  # its log-probabilities' weight beside the sentence model's
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -95,24 +93,6 @@ class ElevationHead(nn.Module):
         return {"el_logits": logits, "el_mag": mag}
 
 
-class WordAzimuthHead(nn.Module):
-    """Azimuth from the words: each token of the frozen layers' output gives bin logits and an attention
-    score; a cue's logits are the attention-weighted sum. Mean pooling dilutes a direction said once in a
-    long note; attention picks the tokens that say it, however long the note."""
-
-    def __init__(self, hidden: int, width: int, bins: int):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(hidden, width), nn.GELU(), nn.Linear(width, bins + 1))
-
-    def tokens(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x.float())
-
-    def pool(self, g: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
-        keep = attention_mask.bool()
-        a = torch.softmax(g[..., -1].masked_fill(~keep, -1e4), dim=1)  # (B, T)
-        return {"az_word": (a.unsqueeze(-1) * g[..., :-1]).sum(1)}
-
-
 def decode_elevation(el_logits: torch.Tensor, el_mag: torch.Tensor) -> torch.Tensor:
     """(B, 3) logits and (B, 2) magnitudes -> (B,) elevation in degrees: 0 unless the words win."""
     c = el_logits.argmax(-1)
@@ -147,12 +127,6 @@ class SpatialModel(nn.Module):
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(7)
                 self.el_head = ElevationHead(h, config.elevation_head)
-        self.word_head: WordAzimuthHead | None = None
-        if config.word_head:
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(11)
-                self.word_head = WordAzimuthHead(h, config.word_head, config.az_bins)
-        self.word_weight = config.word_weight
         self.freeze_lower()
 
     # ------------------------------------------------------------------ which weights train
@@ -195,8 +169,6 @@ class SpatialModel(nn.Module):
         out = self.heads((h * m).sum(1) / m.sum(1).clamp(min=1.0))
         if self.el_head is not None:
             out.update(self.el_head.pool(self.el_head.tokens(hidden), attention_mask))
-        if self.word_head is not None:
-            out.update(self.word_head.pool(self.word_head.tokens(hidden), attention_mask))
         return out
 
     def heads(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -222,11 +194,7 @@ class SpatialModel(nn.Module):
     @torch.no_grad()
     def decode(self, out: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """Raw outputs -> canonical values, each (B,) (see REG_FIELDS for the static ones)."""
-        if "az_word" in out and self.word_weight:  # the sentence model and the word reader vote (product of experts)
-            probs = torch.softmax(torch.log_softmax(out["az_cos"] * self.config.arc_scale, dim=-1)
-                                  + self.word_weight * torch.log_softmax(out["az_word"], dim=-1), dim=-1)
-        else:
-            probs = torch.softmax(out["az_cos"] * self.config.arc_scale, dim=-1)  # (B, bins)
+        probs = torch.softmax(out["az_cos"] * self.config.arc_scale, dim=-1)  # (B, bins)
         centres = torch.deg2rad(self.centres_deg)  # (bins,)
         top = probs.argmax(-1)  # (B,)
         # circular mean over the top bin and its neighbours: sub-bin resolution, never averages front and back

@@ -101,11 +101,6 @@ class ServedModel(nn.Module):
             if i == split and el_head is not None:  # the word-level elevation head reads the frozen layers' output
                 g = el_head.tokens(x)  # (N, 4)
                 el = el_head.pool(g.new_zeros(b * t, g.shape[1]).index_copy_(0, idx, g).view(b, t, -1), attention_mask)
-            if i == split and self.model.word_head is not None:
-                g = self.model.word_head.tokens(x)
-                word = self.model.word_head.pool(g.new_zeros(b * t, g.shape[1]).index_copy_(0, idx, g).view(b, t, -1),
-                                                 attention_mask)
-                el = {**(el or {}), **word}
             x = layer(x, keep, idx, b, t)
         cue = torch.div(idx, t, rounding_mode="floor")  # which cue each token belongs to
         count = attention_mask.sum(1, keepdim=True).clamp(min=1).to(x.dtype)

@@ -13,9 +13,6 @@ computed once and cached (the step that makes a full CPU training fit in minutes
     elevation a word-level head on the frozen layers' token states, trained first and on its own:
               cross-entropy over below / level / above, L1 on the magnitude; the target is the
               elevation the words state, 0 where the height is only the sound's default
-    words     a word-level azimuth reader on the frozen layers' token states, trained alone like the
-              elevation head: soft cross-entropy over the bins (uniform for cues with no direction);
-              in decoding its log-probabilities are added to the sentence model's (weight ``word_weight``)
     motion    cross-entropy over static/line/orbit/approach/recede; end (sin, cos) for lines;
               L1 on log end distance and log duration; orbit direction (BCE)
 
@@ -69,10 +66,6 @@ class TrainConfig:
     elevation_head: int = 64  # width of the word-level elevation head (0: none)
     elevation_epochs: int = 5
     height_share: float = 1 / 3  # extra cues for the elevation head only (oscbridge.heightcues), per training cue
-    word_head: int = 64  # width of the word-level azimuth reader (0: none)
-    word_epochs: int = 4
-    word_weight: float = 0.5  # its log-probabilities' weight beside the sentence model's, in decoding
-    word_sigma_bins: float = 1.0  # its soft targets' width: softer than the sentence model's, a gentler vote
 
 
 def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
@@ -186,51 +179,6 @@ def fit_elevation_head(model, sets: list[tuple["CachedSet", np.ndarray]], cfg: T
     log(f"elevation head: {cfg.elevation_epochs} epochs in {summary['seconds']:.0f} s"
         + (f", valid elevation MAE {summary['valid_mae_deg']:.2f} deg (level cues {summary['valid_level_mae_deg']:.2f})"
            if valid is not None else ""))
-    return summary
-
-
-def soft_bin_targets(azimuth_deg, n: int, sigma_bins: float):
-    """(B,) azimuths -> (B, n) circular Gaussian targets over the neighbouring bins."""
-    import torch
-
-    from oscbridge.model import azimuth_to_bin
-
-    tbin = azimuth_to_bin(azimuth_deg, n)
-    k = torch.arange(n, device=azimuth_deg.device).float()
-    d = torch.remainder(k[None, :] - tbin[:, None].float() + n / 2, n) - n / 2
-    soft = torch.exp(-0.5 * (d / sigma_bins) ** 2)
-    return soft / soft.sum(-1, keepdim=True)
-
-
-def fit_word_head(model, cached: "CachedSet", targets: dict[str, np.ndarray], cfg: TrainConfig, device,
-                  log: Callable[[str], None] = print, seed_offset: int = 0) -> dict:
-    """Train ``model.word_head`` alone on the cached frozen-layer states: soft cross-entropy over the azimuth
-    bins for cues with a direction, the uniform distribution for cues without (as the sentence model is
-    taught). Seeded; the global generators are left as they were."""
-    import torch
-    import torch.nn.functional as F
-
-    head = model.word_head
-    t0 = time.perf_counter()
-    rng = random.Random(cfg.seed + 130363 + seed_offset)
-    opt = torch.optim.AdamW(head.parameters(), lr=2e-3, weight_decay=0.01)
-    az, known = torch.as_tensor(targets["az"]), torch.as_tensor(targets["known"])
-    head.train()
-    with torch.random.fork_rng(devices=[]):
-        for _ in range(cfg.word_epochs):
-            for idx in cached.batches(128, rng):
-                h, mask = cached.collate(idx, device, torch.float32)
-                logp = F.log_softmax(head.pool(head.tokens(h), mask)["az_word"].float(), -1)
-                soft = soft_bin_targets(az[idx].to(device), logp.shape[-1], cfg.word_sigma_bins)
-                k = known[idx].to(device)
-                loss = torch.where(k, -(soft * logp).sum(-1), -0.5 * logp.mean(-1)).mean()
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-    opt.zero_grad(set_to_none=True)
-    head.eval()
-    summary = {"seconds": round(time.perf_counter() - t0, 1)}
-    log(f"word-level azimuth reader: {cfg.word_epochs} epochs in {summary['seconds']:.0f} s")
     return summary
 
 
@@ -393,20 +341,16 @@ def _training_mode(model, cfg: TrainConfig, epoch: int) -> None:
 
 
 def evaluate_cached(model, cached: CachedSet, targets: dict, device, dtype, batch_size: int = 256) -> dict[str, float]:
-    """Validation metrics on cached states: azimuth AE over cues with a known direction, of the sentence
-    model alone (the word-level reader, fixed before this training, does not vote here: the epoch chosen
-    is the sentence model's best)."""
+    """Validation metrics on cached states: azimuth AE over cues with a known direction."""
     import torch
 
     model.eval()
-    word_weight, model.word_weight = model.word_weight, 0.0
     az_pred = np.zeros(len(cached.lengths), dtype=np.float32)
     with torch.inference_mode():
         for idx in cached.batches(batch_size, None):
             h, mask = cached.collate(idx, device, dtype)
             d = model.decode(model.upper(h, mask))
             az_pred[idx] = d["azimuth_deg"].float().cpu().numpy()
-    model.word_weight = word_weight
     known = targets["known"]
     ae = angular_error_deg(az_pred[known], targets["az"][known])
     return {"ae_deg": float(ae.mean()), "ae_median_deg": float(np.median(ae))}
@@ -452,8 +396,7 @@ def train(
         "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
         "max_position_embeddings", "type_vocab_size", "hidden_act", "layer_norm_eps", "pad_token_id")}
     mcfg = ModelConfig(encoder=encoder, encoder_sha256=sha, bert=bert_cfg, trainable_layers=cfg.trainable_layers,
-                       az_bins=cfg.az_bins, elevation_head=cfg.elevation_head, word_head=cfg.word_head,
-                       word_weight=cfg.word_weight if cfg.word_head else 0.0)
+                       az_bins=cfg.az_bins, elevation_head=cfg.elevation_head)
     model = SpatialModel(bert, mcfg).to(device)
 
     bar = _progress_bar(progress)
@@ -473,10 +416,9 @@ def train(
         if height_set is not None:
             sets.append((height_set, stated_elevation(rows_height)))
         el_summary = fit_elevation_head(model, sets, cfg, device, log, valid=(valid_set, stated_elevation(rows_valid)))
-    word_summary = fit_word_head(model, train_set, tt, cfg, device, log) if model.word_head is not None else None
 
     head_params = [p for n, p in model.named_parameters()
-                   if p.requires_grad and not n.startswith(("bert.", "el_head.", "word_head."))]
+                   if p.requires_grad and not n.startswith("bert.") and not n.startswith("el_head.")]
     enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("bert.")]
     opt = torch.optim.AdamW([{"params": head_params, "lr": cfg.lr_head}, {"params": enc_params, "lr": cfg.lr_encoder}],
                             weight_decay=cfg.weight_decay)
@@ -521,7 +463,7 @@ def train(
         log(f"epoch {epoch}: loss {running:.3f}, valid AE {metrics['ae_deg']:.2f} deg (median {metrics['ae_median_deg']:.2f})")
         if metrics["ae_deg"] < best["ae_deg"]:
             best = {**metrics, "epoch": epoch}
-            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "elevation_head": el_summary, "word_head": word_summary,
+            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "elevation_head": el_summary,
                     "n_train": len(rows_train),
                     "n_valid": len(rows_valid), "device": device.type, "torch": str(torch.__version__)}
             save_checkpoint(out_path, model, meta, random_base=random_base is not None)
