@@ -434,13 +434,10 @@ def devices() -> None:
               help="First epoch with the encoder's dropout on in the fine-tuned layers (0: never).")
 @click.option("--elevation-head", default=64, show_default=True, type=click.IntRange(0, 4096),
               help="Width of the word-level elevation head, trained first on the frozen layers (0: none).")
-@click.option("--end-elevation-head", default=64, show_default=True, type=click.IntRange(0, 4096),
-              help="Width of the head for where a line movement ends, trained the same way (0: the start's height).")
 @click.option("--tiny", is_flag=True, help="A tiny randomly initialised encoder (for tests and smoke runs).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, seed: int, trainable_layers: int,
-          token_dropout: float, encoder_dropout_from: int, elevation_head: int, end_elevation_head: int, tiny: bool,
-          quiet: bool) -> None:
+          token_dropout: float, encoder_dropout_from: int, elevation_head: int, tiny: bool, quiet: bool) -> None:
     """Train the parameter model on a freshly generated synthetic corpus."""
     import json
     import time
@@ -458,8 +455,7 @@ def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, se
                     "intermediate_size": 64, "max_position_embeddings": 128} if tiny else None
         cfg = TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed,
                           trainable_layers=1 if tiny else trainable_layers, token_dropout=token_dropout,
-                          encoder_dropout_from=encoder_dropout_from, elevation_head=elevation_head,
-                          end_elevation_head=end_elevation_head)
+                          encoder_dropout_from=encoder_dropout_from, elevation_head=elevation_head)
         summary = run_training(rows_train, rows_valid, Path(out), cfg, random_base=tiny_cfg,
                                log=lambda m: click.echo(m, err=True), progress=not quiet)
     except OscbridgeError as e:

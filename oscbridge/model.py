@@ -42,7 +42,6 @@ class ModelConfig:
     dropout: float = 0.1
     max_tokens: int = 64
     elevation_head: int = 0  # width of the word-level elevation head (0: none, the static regression's row)
-    end_elevation_head: int = 0  # width of the same kind of head for where a line movement ends (0: its start's)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -83,15 +82,15 @@ class ElevationHead(nn.Module):
         """(..., H) token states -> (..., 4): below score, above score, below magnitude, above magnitude."""
         return self.net(x.float())
 
-    def pool(self, g: torch.Tensor, attention_mask: torch.Tensor, key: str = "el") -> dict[str, torch.Tensor]:
-        """(B, T, 4) token outputs and (B, T) mask -> {key}_logits (B, 3) and {key}_mag (B, 2) in degrees."""
+    def pool(self, g: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
+        """(B, T, 4) token outputs and (B, T) mask -> el_logits (B, 3) and el_mag (B, 2) in degrees."""
         keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)
         scores = g[..., :2].masked_fill(~keep, -1e4)  # (B, T, 2)
         below_above = torch.logsumexp(scores, dim=1)  # (B, 2)
         logits = torch.stack([below_above[:, 0], self.level.expand(g.shape[0]), below_above[:, 1]], -1)
         w = torch.softmax(scores, dim=1)  # (B, T, 2)
         mag = (w * torch.sigmoid(g[..., 2:])).sum(1) * 90.0  # (B, 2)
-        return {f"{key}_logits": logits, f"{key}_mag": mag}
+        return {"el_logits": logits, "el_mag": mag}
 
 
 def decode_elevation(el_logits: torch.Tensor, el_mag: torch.Tensor) -> torch.Tensor:
@@ -128,11 +127,6 @@ class SpatialModel(nn.Module):
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(7)
                 self.el_head = ElevationHead(h, config.elevation_head)
-        self.el_end_head: ElevationHead | None = None
-        if config.end_elevation_head:  # where a line movement ends ("drops from the rafters to the floor")
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(13)
-                self.el_end_head = ElevationHead(h, config.end_elevation_head)
         self.freeze_lower()
 
     # ------------------------------------------------------------------ which weights train
@@ -175,8 +169,6 @@ class SpatialModel(nn.Module):
         out = self.heads((h * m).sum(1) / m.sum(1).clamp(min=1.0))
         if self.el_head is not None:
             out.update(self.el_head.pool(self.el_head.tokens(hidden), attention_mask))
-        if self.el_end_head is not None:
-            out.update(self.el_end_head.pool(self.el_end_head.tokens(hidden), attention_mask, key="el_end"))
         return out
 
     def heads(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -224,10 +216,6 @@ class SpatialModel(nn.Module):
             elevation = decode_elevation(out["el_logits"], out["el_mag"])
         else:  # checkpoints before the word-level head: the static regression's row (it collapsed to about 0)
             elevation = torch.tanh(r[:, 0]) * 90.0
-        end_elevation = elevation  # where a line ends: where it starts, unless the end head reads another height
-        if "el_end_logits" in out and "el_logits" in out:
-            moved = out["el_end_logits"].argmax(-1) != out["el_logits"].argmax(-1)  # below / level / above differ
-            end_elevation = torch.where(moved, decode_elevation(out["el_end_logits"], out["el_end_mag"]), elevation)
         motion_p = torch.softmax(out["motion"], dim=-1)
         return {
             "azimuth_deg": torch.rad2deg(az),
@@ -241,7 +229,6 @@ class SpatialModel(nn.Module):
             "motion_kind": motion_p.argmax(-1),
             "motion_conf": motion_p.max(-1).values,
             "end_azimuth_deg": torch.rad2deg(torch.atan2(out["end_vec"][:, 0], out["end_vec"][:, 1])),
-            "end_elevation_deg": end_elevation,
             "end_distance_m": torch.exp(out["motion_reg"][:, 0]).clamp(0.1, 100.0),
             "duration_s": torch.exp(out["motion_reg"][:, 1]).clamp(0.05, 3600.0),
             "orbit_cw": torch.sigmoid(out["orbit_cw"]) > 0.5,

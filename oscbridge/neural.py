@@ -140,8 +140,7 @@ def _prediction(text: str, v: dict) -> Prediction:
     duration = v["duration_s"] if math.isfinite(v["duration_s"]) else DEFAULT_DURATION_S
     motion = None
     if kind == "line":
-        end_el = v.get("end_elevation_deg", params.elevation_deg)
-        motion = Motion("line", duration, Position.clamped(v["end_azimuth_deg"], end_el, v["end_distance_m"]))
+        motion = Motion("line", duration, Position.clamped(v["end_azimuth_deg"], params.elevation_deg, v["end_distance_m"]))
     elif kind in ("approach", "recede"):
         end_d = v["end_distance_m"]
         if kind == "approach":

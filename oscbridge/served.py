@@ -101,11 +101,6 @@ class ServedModel(nn.Module):
             if i == split and el_head is not None:  # the word-level elevation head reads the frozen layers' output
                 g = el_head.tokens(x)  # (N, 4)
                 el = el_head.pool(g.new_zeros(b * t, g.shape[1]).index_copy_(0, idx, g).view(b, t, -1), attention_mask)
-            end_head = self.model.el_end_head
-            if i == split and end_head is not None:  # and so does the one for where a line movement ends
-                g = end_head.tokens(x)
-                el = {**(el or {}), **end_head.pool(g.new_zeros(b * t, g.shape[1]).index_copy_(0, idx, g).view(b, t, -1),
-                                                    attention_mask, key="el_end")}
             x = layer(x, keep, idx, b, t)
         cue = torch.div(idx, t, rounding_mode="floor")  # which cue each token belongs to
         count = attention_mask.sum(1, keepdim=True).clamp(min=1).to(x.dtype)

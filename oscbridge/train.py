@@ -12,8 +12,7 @@ computed once and cached (the step that makes a full CPU training fit in minutes
               row collapsed to about 0 deg; it is served only by checkpoints without the next head)
     elevation a word-level head on the frozen layers' token states, trained first and on its own:
               cross-entropy over below / level / above, L1 on the magnitude; the target is the
-              elevation the words state, 0 where the height is only the sound's default; a second
-              head of that kind learns where a line movement ends, on the line cues
+              elevation the words state, 0 where the height is only the sound's default
     motion    cross-entropy over static/line/orbit/approach/recede; end (sin, cos) for lines;
               L1 on log end distance and log duration; orbit direction (BCE)
 
@@ -67,7 +66,6 @@ class TrainConfig:
     elevation_head: int = 64  # width of the word-level elevation head (0: none)
     elevation_epochs: int = 5
     height_share: float = 1 / 3  # extra cues for the elevation head only (oscbridge.heightcues), per training cue
-    end_elevation_head: int = 64  # width of the head for where a line movement ends (0: none)
 
 
 def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
@@ -116,18 +114,6 @@ def stated_elevation(rows: list[dict]) -> np.ndarray:
                      for r in rows], dtype=np.float32)
 
 
-def line_rows(rows: list[dict]) -> list[dict]:
-    """The rows whose sound moves along a line (the ones with an end elevation to learn)."""
-    return [r for r in rows if (r["labels"].get("motion") or {}).get("kind") == "line"]
-
-
-def stated_end_elevation(rows: list[dict]) -> np.ndarray:
-    """(N,) where each line movement ends, in elevation degrees, where the words give heights (a vertical
-    movement, or a stated height the line keeps), else 0."""
-    return np.array([r["labels"]["motion"]["end"]["elevation_deg"] if r["labels"].get("elevation_stated", True)
-                     else 0.0 for r in rows], dtype=np.float32)
-
-
 def elevation_classes(elevation_deg):
     """Elevation (degrees, a tensor) -> class index of ``model.ELEVATION_CLASSES``: below, level, above."""
     import torch
@@ -151,16 +137,15 @@ def elevation_loss(out: dict, elevation_deg):
 
 
 def fit_elevation_head(model, sets: list[tuple["CachedSet", np.ndarray]], cfg: TrainConfig, device,
-                       log: Callable[[str], None] = print, valid: tuple["CachedSet", np.ndarray] | None = None,
-                       head=None, seed_offset: int = 0, name: str = "elevation head") -> dict:
-    """Train ``head`` (default ``model.el_head``) alone on cached frozen-layer states: ``sets`` holds (cues,
-    elevation in degrees) pairs, their batches shuffled together. Seeded; the global generators are left
-    as they were, so the rest of training draws what it would without it."""
+                       log: Callable[[str], None] = print, valid: tuple["CachedSet", np.ndarray] | None = None) -> dict:
+    """Train ``model.el_head`` alone on cached frozen-layer states: ``sets`` holds (cues, elevation in
+    degrees) pairs, their batches shuffled together. Seeded; the global generators are left as they
+    were, so the rest of training draws what it would without it."""
     import torch
 
-    head = model.el_head if head is None else head
+    head = model.el_head
     t0 = time.perf_counter()
-    rng = random.Random(cfg.seed + 104729 + seed_offset)
+    rng = random.Random(cfg.seed + 104729)
     opt = torch.optim.AdamW(head.parameters(), lr=2e-3, weight_decay=0.01)
     targets = [torch.as_tensor(el) for _, el in sets]
     head.train()
@@ -191,7 +176,7 @@ def fit_elevation_head(model, sets: list[tuple["CachedSet", np.ndarray]], cfg: T
         level = np.abs(vel) < 1e-6
         summary.update(valid_mae_deg=round(float(err.mean()), 3), valid_level_mae_deg=round(float(err[level].mean()), 3),
                        valid_raised_mae_deg=round(float(err[~level].mean()), 3) if (~level).any() else None)
-    log(f"{name}: {cfg.elevation_epochs} epochs in {summary['seconds']:.0f} s"
+    log(f"elevation head: {cfg.elevation_epochs} epochs in {summary['seconds']:.0f} s"
         + (f", valid elevation MAE {summary['valid_mae_deg']:.2f} deg (level cues {summary['valid_level_mae_deg']:.2f})"
            if valid is not None else ""))
     return summary
@@ -411,8 +396,7 @@ def train(
         "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
         "max_position_embeddings", "type_vocab_size", "hidden_act", "layer_norm_eps", "pad_token_id")}
     mcfg = ModelConfig(encoder=encoder, encoder_sha256=sha, bert=bert_cfg, trainable_layers=cfg.trainable_layers,
-                       az_bins=cfg.az_bins, elevation_head=cfg.elevation_head,
-                       end_elevation_head=cfg.end_elevation_head)
+                       az_bins=cfg.az_bins, elevation_head=cfg.elevation_head)
     model = SpatialModel(bert, mcfg).to(device)
 
     bar = _progress_bar(progress)
@@ -423,9 +407,6 @@ def train(
         valid_set = CachedSet(model, tokenizer, [r["text"] for r in rows_valid], mcfg.max_tokens, device, progress=pb.update)
         height_set = (CachedSet(model, tokenizer, [r["text"] for r in rows_height], mcfg.max_tokens, device,
                                 progress=pb.update) if rows_height else None)
-        lines_train, lines_valid = (line_rows(rows_train), line_rows(rows_valid)) if model.el_end_head is not None else ([], [])
-        line_sets = [CachedSet(model, tokenizer, [r["text"] for r in rs], mcfg.max_tokens, device) for rs in
-                     (lines_train, lines_valid)] if lines_train and lines_valid else None
     t_cached = time.perf_counter()
     log(f"cached {len(rows_train)} + {len(rows_valid)} + {len(rows_height)} cues in {t_cached - t_start:.0f} s")
     tt, tv = targets_from_rows(rows_train), targets_from_rows(rows_valid)
@@ -435,14 +416,9 @@ def train(
         if height_set is not None:
             sets.append((height_set, stated_elevation(rows_height)))
         el_summary = fit_elevation_head(model, sets, cfg, device, log, valid=(valid_set, stated_elevation(rows_valid)))
-    end_summary = None
-    if line_sets is not None:  # the same kind of head for where a line movement ends, on the line cues
-        end_summary = fit_elevation_head(model, [(line_sets[0], stated_end_elevation(lines_train))], cfg, device, log,
-                                         valid=(line_sets[1], stated_end_elevation(lines_valid)),
-                                         head=model.el_end_head, seed_offset=1, name="end elevation head")
 
     head_params = [p for n, p in model.named_parameters()
-                   if p.requires_grad and not n.startswith(("bert.", "el_head.", "el_end_head."))]
+                   if p.requires_grad and not n.startswith("bert.") and not n.startswith("el_head.")]
     enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("bert.")]
     opt = torch.optim.AdamW([{"params": head_params, "lr": cfg.lr_head}, {"params": enc_params, "lr": cfg.lr_encoder}],
                             weight_decay=cfg.weight_decay)
@@ -487,7 +463,7 @@ def train(
         log(f"epoch {epoch}: loss {running:.3f}, valid AE {metrics['ae_deg']:.2f} deg (median {metrics['ae_median_deg']:.2f})")
         if metrics["ae_deg"] < best["ae_deg"]:
             best = {**metrics, "epoch": epoch}
-            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "elevation_head": el_summary, "end_elevation_head": end_summary,
+            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "elevation_head": el_summary,
                     "n_train": len(rows_train),
                     "n_valid": len(rows_valid), "device": device.type, "torch": str(torch.__version__)}
             save_checkpoint(out_path, model, meta, random_base=random_base is not None)
