@@ -152,7 +152,14 @@ class SpatialModel(nn.Module):
 
     @torch.no_grad()
     def lower(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        """(B, T) token ids -> (B, T, H) hidden states after the frozen layers (cached in training)."""
+        """(B, T) token ids -> (B, T, H) hidden states after the frozen layers (cached in training).
+
+        Frozen means no dropout either: they run in inference mode whatever the model's mode (a freshly
+        built encoder, the tiny random one of the tests, starts in training mode, and its dropout would
+        blur the cache and draw from the global generator)."""
+        frozen = [self.bert.embeddings, *self.bert.encoder.layer[: self.split]]
+        for m in frozen:
+            m.eval()
         h = self.bert.embeddings(input_ids=input_ids)
         mask = self._mask(h, attention_mask)
         for layer in self.bert.encoder.layer[: self.split]:

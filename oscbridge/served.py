@@ -95,12 +95,14 @@ class ServedModel(nn.Module):
         keep = attention_mask.bool()[:, None, None, :]
         idx = attention_mask.reshape(-1).nonzero().squeeze(1)  # rows of the real tokens
         x = h.reshape(b * t, width).index_select(0, idx)
-        el_head, split = self.model.el_head, self.model.split
+        split, el_head = self.model.split, self.model.el_head
+        for layer in self.layers[:split]:  # the frozen layers
+            x = layer(x, keep, idx, b, t)
         el = None
-        for i, layer in enumerate(self.layers):
-            if i == split and el_head is not None:  # the word-level elevation head reads the frozen layers' output
-                g = el_head.tokens(x)  # (N, 4)
-                el = el_head.pool(g.new_zeros(b * t, g.shape[1]).index_copy_(0, idx, g).view(b, t, -1), attention_mask)
+        if el_head is not None:  # the word-level elevation head reads the frozen layers' output
+            g = el_head.tokens(x)  # (N, 4)
+            el = el_head.pool(g.new_zeros(b * t, g.shape[1]).index_copy_(0, idx, g).view(b, t, -1), attention_mask)
+        for layer in self.layers[split:]:  # the fine-tuned layers
             x = layer(x, keep, idx, b, t)
         cue = torch.div(idx, t, rounding_mode="floor")  # which cue each token belongs to
         count = attention_mask.sum(1, keepdim=True).clamp(min=1).to(x.dtype)

@@ -261,9 +261,6 @@ class CachedSet:
         self.lengths = np.array([len(x) for x in self.ids])
         self.states: list[Any] = [None] * len(texts)
         order = np.argsort(self.lengths, kind="stable")
-        # frozen means no dropout either: a freshly built encoder (the tiny random one of the tests) starts in
-        # training mode, and its dropout would both blur the cache and draw from the global generator
-        model.eval()
         with torch.inference_mode():
             for start in range(0, len(order), batch):
                 idx = order[start : start + batch]
