@@ -22,7 +22,9 @@ FORMAT_VERSION = 1
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "models" / "oscbridge-minilm.pt"
 
 
-def save_checkpoint(path: Path, model, meta: dict[str, Any], random_base: bool = False) -> None:
+def save_checkpoint(path: Path, model, meta: dict[str, Any], random_base: bool = False,
+                    members: list[str] | None = None) -> None:
+    """``members``: the file names of an ensemble's other members, in the same folder (``load_members``)."""
     import torch
 
     from oscbridge.model import MOTION_CLASSES, REG_FIELDS
@@ -37,8 +39,21 @@ def save_checkpoint(path: Path, model, meta: dict[str, Any], random_base: bool =
         "state_dict": {k: v.detach().cpu().contiguous() for k, v in state.items()},
         "meta": meta,
     }
+    if members:
+        payload["members"] = list(members)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(payload, tmp)
+    tmp.replace(path)
+
+
+def list_members(path: Path, names: list[str]) -> None:
+    """Rewrite the checkpoint at ``path`` so that it lists ``names`` (files beside it) as its ensemble's other members."""
+    import torch
+
+    payload = _read(Path(path))
+    payload["members"] = list(names)
+    tmp = Path(path).with_suffix(Path(path).suffix + ".tmp")
     torch.save(payload, tmp)
     tmp.replace(path)
 
@@ -83,16 +98,60 @@ def load_checkpoint(path: Path):
     else:
         tokenizer, bert = load_encoder(config.encoder, config.encoder_sha256)
     model = SpatialModel(bert, config)
-    state = payload["state_dict"]
+    _load_trained(model, payload["state_dict"], f"model checkpoint {path}", "its own config")
+    model.eval()
+    meta = dict(payload["meta"])
+    members = payload.get("members", [])
+    if not isinstance(members, list) or not all(isinstance(m, str) and m and "/" not in m and "\\" not in m
+                                                for m in members):
+        raise ModelError(f"corrupt model checkpoint {path}: bad member list")
+    meta["members"] = members
+    return model, tokenizer, meta
+
+
+def _load_trained(model, state: dict, what: str, fits: str) -> None:
+    """Load ``state`` into ``model``: every trained weight, nothing unknown, shapes that fit (else ModelError)."""
     try:
         missing, unexpected = model.load_state_dict(state, strict=False)
     except RuntimeError as e:
-        raise ModelError(f"model checkpoint {path} does not fit its own config: {str(e).splitlines()[0][:200]}") from None
+        raise ModelError(f"{what} does not fit {fits}: {str(e).splitlines()[0][:200]}") from None
     if unexpected:
-        raise ModelError(f"model checkpoint {path} has unknown weights ({unexpected[0]}...)")
+        raise ModelError(f"{what} has unknown weights ({unexpected[0]}...)")
     trained = {n for n, p in model.named_parameters() if p.requires_grad}
     lacking = sorted(trained & set(missing))
     if lacking:
-        raise ModelError(f"model checkpoint {path} lacks trained weights ({lacking[0]}...)")
-    model.eval()
-    return model, tokenizer, payload["meta"]
+        raise ModelError(f"{what} lacks trained weights ({lacking[0]}...)")
+
+
+def member_path(path: Path, k: int) -> Path:
+    """Where ``oscbridge train`` writes an ensemble's member k (k >= 1) beside its first: ``NAME.memberK.pt``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.member{k}{path.suffix}")
+
+
+def load_members(path: Path, model, names: list[str]) -> list:
+    """The other members of the ensemble whose first member ``model`` was loaded from ``path``; ``names``:
+    the file names it lists (``load_checkpoint``'s ``meta["members"]``).
+
+    Each is a ``SpatialModel`` in eval mode: a copy of ``model`` with the member's fine-tuned layers
+    and heads. The frozen layers are the base encoder's in every member, so a member file stores,
+    like any checkpoint, only what its training changed. Raises ModelError (exit 4) if a member is
+    missing, corrupt, nests members of its own or was trained for another encoder or shape."""
+    import copy
+
+    path = Path(path)
+    members = []
+    for name in names:
+        mpath = path.parent / name
+        payload = _read(mpath)
+        if payload.get("members"):
+            raise ModelError(f"ensemble member {mpath} lists members of its own")
+        theirs = {k: v for k, v in payload["config"].items() if k != "elevation_head"}
+        ours = {k: v for k, v in model.config.to_dict().items() if k != "elevation_head"}
+        if theirs != ours:
+            raise ModelError(f"ensemble member {mpath} was trained for another encoder or model shape than {path.name}")
+        member = copy.deepcopy(model)
+        member.el_head = None  # the elevation head is the first member's
+        _load_trained(member, payload["state_dict"], f"ensemble member {mpath}", path.name)
+        members.append(member.eval())
+    return members

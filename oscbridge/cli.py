@@ -434,10 +434,14 @@ def devices() -> None:
               help="First epoch with the encoder's dropout on in the fine-tuned layers (0: never).")
 @click.option("--elevation-head", default=64, show_default=True, type=click.IntRange(0, 4096),
               help="Width of the word-level elevation head, trained first on the frozen layers (0: none).")
+@click.option("--members", default=1, show_default=True, type=click.IntRange(1, 8),
+              help="Models in the ensemble: member k trains again on the same cached cues with seed + k and is "
+                   "written beside --out as NAME.memberK.pt; the served answer averages their probabilities.")
 @click.option("--tiny", is_flag=True, help="A tiny randomly initialised encoder (for tests and smoke runs).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, seed: int, trainable_layers: int,
-          token_dropout: float, encoder_dropout_from: int, elevation_head: int, tiny: bool, quiet: bool) -> None:
+          token_dropout: float, encoder_dropout_from: int, elevation_head: int, members: int, tiny: bool,
+          quiet: bool) -> None:
     """Train the parameter model on a freshly generated synthetic corpus."""
     import json
     import time
@@ -455,7 +459,7 @@ def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, se
                     "intermediate_size": 64, "max_position_embeddings": 128} if tiny else None
         cfg = TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed,
                           trainable_layers=1 if tiny else trainable_layers, token_dropout=token_dropout,
-                          encoder_dropout_from=encoder_dropout_from, elevation_head=elevation_head)
+                          encoder_dropout_from=encoder_dropout_from, elevation_head=elevation_head, members=members)
         summary = run_training(rows_train, rows_valid, Path(out), cfg, random_base=tiny_cfg,
                                log=lambda m: click.echo(m, err=True), progress=not quiet)
     except OscbridgeError as e:

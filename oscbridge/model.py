@@ -99,6 +99,35 @@ def decode_elevation(el_logits: torch.Tensor, el_mag: torch.Tensor) -> torch.Ten
     return torch.where(c == 2, el_mag[:, 1], torch.where(c == 0, -el_mag[:, 0], torch.zeros_like(el_mag[:, 0])))
 
 
+#: raw outputs that are logits of a softmax (averaged as probabilities), of a sigmoid, or plain values (averaged)
+_SOFTMAX_OUTPUTS = ("motion",)
+_SIGMOID_OUTPUTS = ("orbit_cw",)
+
+
+def combine_members(outs: list[dict[str, torch.Tensor]], arc_scale: float) -> dict[str, torch.Tensor]:
+    """The raw outputs of an ensemble: several members' ``heads`` outputs -> one dict in the same form.
+
+    Probabilities are averaged, not logits: the azimuth bins' softmax (``az_cos`` is given back as
+    ``log(mean p) / arc_scale``, so ``decode`` softmaxes it to the mean), the motion kinds' softmax and
+    the orbit direction's sigmoid. Regressions (``az_vec``, ``reg``, ``end_vec``, ``motion_reg``) are
+    averaged as they are. A key only the first member has (the word-level elevation head's) is kept
+    from it. One member: its outputs, unchanged."""
+    if len(outs) == 1:
+        return outs[0]
+    n = float(len(outs))
+    combined = dict(outs[0])
+    p = sum(torch.softmax(o["az_cos"] * arc_scale, dim=-1) for o in outs) / n
+    combined["az_cos"] = torch.log(p.clamp_min(1e-30)) / arc_scale
+    for k in ("az_vec", "reg", "end_vec", "motion_reg"):
+        combined[k] = sum(o[k] for o in outs) / n
+    for k in _SOFTMAX_OUTPUTS:
+        combined[k] = torch.log((sum(torch.softmax(o[k], dim=-1) for o in outs) / n).clamp_min(1e-30))
+    for k in _SIGMOID_OUTPUTS:
+        q = (sum(torch.sigmoid(o[k]) for o in outs) / n).clamp(1e-7, 1 - 1e-7)
+        combined[k] = torch.log(q) - torch.log1p(-q)
+    return combined
+
+
 class SpatialModel(nn.Module):
     def __init__(self, bert: nn.Module, config: ModelConfig):
         super().__init__()

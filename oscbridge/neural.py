@@ -72,13 +72,18 @@ class NeuralPredictor:
                  trace: bool = True):
         import torch
 
-        from oscbridge.checkpoint import load_checkpoint
+        from oscbridge.checkpoint import load_checkpoint, load_members
 
         if threads:
             torch.set_num_threads(threads)
         self.model, self.tokenizer, self.meta = load_checkpoint(Path(path))
-        self.served = ServedModel(self.model, int8=int8).eval()  # int8 per token (see oscbridge.served)
-        self.model.bert.encoder.layer = torch.nn.ModuleList()  # the served copy holds the layers: free the originals
+        members = load_members(Path(path), self.model, self.meta["members"])  # an ensemble's others (or none)
+        self.members = len(members) + 1
+        self.served = ServedModel(self.model, int8=int8, members=members).eval()  # int8 per token (oscbridge.served)
+        for m in (self.model, *members):  # the served copy holds the layers: free the originals
+            m.bert.encoder.layer = torch.nn.ModuleList()
+        for m in members:  # the members share the first model's embeddings
+            m.bert.embeddings = None
         self.use_parser = use_parser
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch

@@ -17,6 +17,11 @@ with three differences that only change speed and rounding:
 
 The heads (trunk and outputs, one row per cue) stay float32: they are a few small matrices.
 With ``int8=False`` every Linear stays float32 (the same graph, for comparison).
+
+An ensemble (``members``: the other members' ``SpatialModel``) shares the embeddings and the frozen
+layers, which are the base encoder's in every member; each member runs its own fine-tuned layers and
+heads on them, and ``oscbridge.model.combine_members`` averages their answers. The word-level
+elevation head is the first model's.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from oscbridge.model import combine_members
 
 
 class TokenInt8Linear(nn.Module):
@@ -83,11 +90,15 @@ class ServedLayer(nn.Module):
 class ServedModel(nn.Module):
     """(B, T) ids and mask -> the raw head outputs of ``SpatialModel.forward``."""
 
-    def __init__(self, model: nn.Module, int8: bool = True):
+    def __init__(self, model: nn.Module, int8: bool = True, members: tuple = ()):
         super().__init__()
         linear = TokenInt8Linear if int8 else FloatLinear
         self.model = model  # embeddings and heads are used from here, as they are
         self.layers = nn.ModuleList(ServedLayer(layer, linear) for layer in model.bert.encoder.layer)
+        # an ensemble's other members: their own fine-tuned layers and heads on the shared frozen layers
+        self.members = nn.ModuleList(members)
+        self.member_layers = nn.ModuleList(
+            nn.ModuleList(ServedLayer(layer, linear) for layer in m.bert.encoder.layer[m.split :]) for m in members)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
         h = self.model.bert.embeddings(input_ids=input_ids)  # (B, T, H)
@@ -102,12 +113,16 @@ class ServedModel(nn.Module):
         if el_head is not None:  # the word-level elevation head reads the frozen layers' output
             g = el_head.tokens(x)  # (N, 4)
             el = el_head.pool(g.new_zeros(b * t, g.shape[1]).index_copy_(0, idx, g).view(b, t, -1), attention_mask)
-        for layer in self.layers[split:]:  # the fine-tuned layers
-            x = layer(x, keep, idx, b, t)
         cue = torch.div(idx, t, rounding_mode="floor")  # which cue each token belongs to
         count = attention_mask.sum(1, keepdim=True).clamp(min=1).to(x.dtype)
-        pooled = x.new_zeros(b, width).index_add_(0, cue, x) / count  # masked mean over each cue's tokens
-        out = self.model.heads(pooled)
+        outs = []
+        for model, layers in [(self.model, self.layers[split:]), *zip(self.members, self.member_layers)]:
+            y = x
+            for layer in layers:  # the fine-tuned layers
+                y = layer(y, keep, idx, b, t)
+            pooled = y.new_zeros(b, width).index_add_(0, cue, y) / count  # masked mean over each cue's tokens
+            outs.append(model.heads(pooled))
+        out = combine_members(outs, self.model.config.arc_scale)
         if el is not None:
             out.update(el)
         return out

@@ -32,10 +32,11 @@ import os
 # MKL, so it must be set before torch is imported in this process.
 os.environ.setdefault("MKL_CBWR", "AUTO,STRICT")
 
+import copy  # noqa: E402
 import math  # noqa: E402
 import random
 import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, Callable  # noqa: E402
 
@@ -66,6 +67,7 @@ class TrainConfig:
     elevation_head: int = 64  # width of the word-level elevation head (0: none)
     elevation_epochs: int = 5
     height_share: float = 1 / 3  # extra cues for the elevation head only (oscbridge.heightcues), per training cue
+    members: int = 1  # an ensemble: member k (k >= 1) trains again on the same cached cues with seed + k
 
 
 def targets_from_rows(rows: list[dict]) -> dict[str, np.ndarray]:
@@ -366,7 +368,7 @@ def train(
     """Train and save the best checkpoint (by validation AE). Returns the training summary."""
     import torch
 
-    from oscbridge.checkpoint import save_checkpoint
+    from oscbridge.checkpoint import member_path, save_checkpoint
     from oscbridge.encoders import encoder_dir, encoder_info, file_sha256, load_encoder
     from oscbridge.model import ModelConfig, SpatialModel
 
@@ -394,6 +396,7 @@ def train(
         "max_position_embeddings", "type_vocab_size", "hidden_act", "layer_norm_eps", "pad_token_id")}
     mcfg = ModelConfig(encoder=encoder, encoder_sha256=sha, bert=bert_cfg, trainable_layers=cfg.trainable_layers,
                        az_bins=cfg.az_bins, elevation_head=cfg.elevation_head)
+    initial_bert = copy.deepcopy(bert) if cfg.members > 1 else None  # the ensemble's later members start from it
     model = SpatialModel(bert, mcfg).to(device)
 
     bar = _progress_bar(progress)
@@ -414,13 +417,51 @@ def train(
             sets.append((height_set, stated_elevation(rows_height)))
         el_summary = fit_elevation_head(model, sets, cfg, device, log, valid=(valid_set, stated_elevation(rows_valid)))
 
+    best, history = _fit_member(model, mcfg, cfg, cfg.seed, train_set, tt, valid_set, tv, device, amp_dtype, bar, log,
+                                lambda m, meta: save_checkpoint(out_path, m, {**meta, "elevation_head": el_summary},
+                                                                random_base=random_base is not None),
+                                len(rows_train), len(rows_valid))
+    members = []
+    for k in range(1, cfg.members):
+        # as a fresh training with seed + k would build it: the same seeds, then the untrained encoder and new heads
+        seed = cfg.seed + k
+        random.seed(seed)
+        np.random.seed(seed)
+        torch.manual_seed(seed)
+        mpath = member_path(out_path, k)
+        log(f"ensemble member {k + 1} of {cfg.members} (seed {seed}) -> {mpath.name}")
+        member = SpatialModel(copy.deepcopy(initial_bert), replace(mcfg, elevation_head=0)).to(device)
+        m_best, m_history = _fit_member(member, member.config, cfg, seed, train_set, tt, valid_set, tv, device, amp_dtype,
+                                        bar, log, lambda m, meta, mpath=mpath: save_checkpoint(
+                                            mpath, m, meta, random_base=random_base is not None),
+                                        len(rows_train), len(rows_valid))
+        members.append({"file": mpath.name, "seed": seed, "best": m_best, "history": m_history})
+        del member
+    if members:  # the first member's file lists the others, written last: never a list of files not yet there
+        from oscbridge.checkpoint import list_members
+
+        list_members(out_path, [m["file"] for m in members])
+    summary = {"best": best, "history": history, "members": members, "seconds": round(time.perf_counter() - t_start, 1),
+               "cache_seconds": round(t_cached - t_start, 1), "device": device.type, "checkpoint": str(out_path)}
+    log(f"best valid AE {best['ae_deg']:.2f} deg at epoch {best['epoch']}; {summary['seconds']:.0f} s in all on {device.type}")
+    return summary
+
+
+def _fit_member(model, mcfg, cfg: TrainConfig, seed: int, train_set: "CachedSet", tt: dict, valid_set: "CachedSet",
+                tv: dict, device, amp_dtype, bar, log: Callable[[str], None], save: Callable[[Any, dict], None],
+                n_train: int, n_valid: int) -> tuple[dict, list]:
+    """Train one model's fine-tuned layers and heads on the cached states; ``save(model, meta)`` at each best
+    validation AE. Its draws come from ``seed`` (the batch shuffle, token dropout) and from the global
+    generators, which the caller has seeded. Returns (best metrics, history)."""
+    import torch
+
     head_params = [p for n, p in model.named_parameters()
                    if p.requires_grad and not n.startswith("bert.") and not n.startswith("el_head.")]
     enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("bert.")]
     opt = torch.optim.AdamW([{"params": head_params, "lr": cfg.lr_head}, {"params": enc_params, "lr": cfg.lr_encoder}],
                             weight_decay=cfg.weight_decay)
-    rng = random.Random(cfg.seed)
-    steps_per_epoch = math.ceil(len(rows_train) / cfg.batch_size)
+    rng = random.Random(seed)
+    steps_per_epoch = math.ceil(n_train / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
     warm = max(1, int(total * cfg.warmup_frac))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -430,7 +471,7 @@ def train(
     history = []
     # token dropout: the fine-tuned layers and the pooling lose a random share of the words (never [CLS]
     # or [SEP]), so no single word decides a cue; its own generator leaves every other draw unchanged
-    drop_gen = torch.Generator().manual_seed(cfg.seed + 7919)
+    drop_gen = torch.Generator().manual_seed(seed + 7919)
     step = 0
     for epoch in range(1, cfg.epochs + 1):
         _training_mode(model, cfg, epoch)
@@ -460,14 +501,11 @@ def train(
         log(f"epoch {epoch}: loss {running:.3f}, valid AE {metrics['ae_deg']:.2f} deg (median {metrics['ae_median_deg']:.2f})")
         if metrics["ae_deg"] < best["ae_deg"]:
             best = {**metrics, "epoch": epoch}
-            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "elevation_head": el_summary,
-                    "n_train": len(rows_train),
-                    "n_valid": len(rows_valid), "device": device.type, "torch": str(torch.__version__)}
-            save_checkpoint(out_path, model, meta, random_base=random_base is not None)
-    summary = {"best": best, "history": history, "seconds": round(time.perf_counter() - t_start, 1),
-               "cache_seconds": round(t_cached - t_start, 1), "device": device.type, "checkpoint": str(out_path)}
-    log(f"best valid AE {best['ae_deg']:.2f} deg at epoch {best['epoch']}; {summary['seconds']:.0f} s in all on {device.type}")
-    return summary
+            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "seed": seed,
+                    "n_train": n_train,
+                    "n_valid": n_valid, "device": device.type, "torch": str(torch.__version__)}
+            save(model, meta)
+    return best, history
 
 
 def _progress_bar(enabled: bool):

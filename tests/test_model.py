@@ -410,3 +410,104 @@ def test_training_without_the_elevation_head_trains_every_other_weight_the_same(
     assert any(k.startswith("el_head.") for k in a) and not any(k.startswith("el_head.") for k in b)
     assert set(b) == {k for k in a if not k.startswith("el_head.")}
     assert all(torch.equal(a[k], b[k]) for k in b), [k for k in b if not torch.equal(a[k], b[k])][:3]
+
+
+# ---------------------------------------------------------------------------------------- ensembles
+
+
+def test_combine_members_averages_probabilities():
+    from oscbridge.model import combine_members
+
+    def out(az, motion, cw, reg):
+        return {"az_cos": torch.tensor([az]), "az_vec": torch.tensor([[reg, 1.0]]), "reg": torch.tensor([[reg] * 6]),
+                "motion": torch.tensor([motion]), "end_vec": torch.tensor([[reg, 0.0]]),
+                "motion_reg": torch.tensor([[reg, reg]]), "orbit_cw": torch.tensor([cw]),
+                "el_logits": torch.tensor([[0.0, 1.0, 2.0]])}
+
+    a, b = out([0.9, 0.1, -0.2], [2.0, 0.0, 0.0, 0.0, 0.0], 3.0, 1.0), out([0.1, 0.8, 0.0], [0.0, 2.0, 0.0, 0.0, 0.0], -1.0, 3.0)
+    assert combine_members([a], 16.0) is a
+    c = combine_members([a, b], 16.0)
+    mean_p = (torch.softmax(a["az_cos"] * 16, -1) + torch.softmax(b["az_cos"] * 16, -1)) / 2
+    assert torch.allclose(torch.softmax(c["az_cos"] * 16, -1), mean_p, atol=1e-6)
+    assert torch.allclose(torch.softmax(c["motion"], -1), (torch.softmax(a["motion"], -1) + torch.softmax(b["motion"], -1)) / 2)
+    assert torch.sigmoid(c["orbit_cw"]).item() == pytest.approx((torch.sigmoid(torch.tensor(3.0)) + torch.sigmoid(torch.tensor(-1.0))).item() / 2)
+    assert c["reg"][0, 0].item() == 2.0 and c["motion_reg"][0, 1].item() == 2.0
+    assert c["el_logits"] is a["el_logits"]  # only the first member has the elevation head
+
+
+@pytest.fixture(scope="module")
+def tiny_ensemble(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ensemble") / "ens.pt"
+    r = oscbridge("train", *TINY_ARGS, "--members", "2", "--out", str(out))
+    assert r.returncode == 0, r.stderr[-2000:]
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
+    assert [m["file"] for m in summary["members"]] == ["ens.member1.pt"] and summary["members"][0]["seed"] == 1
+    return out
+
+
+def test_an_ensemble_keeps_its_first_member_and_trains_the_second_apart(tiny, tiny_ensemble):
+    """Member 0 of ``--members 2`` is the model ``--members 1`` trains, weight for weight; member 1 differs."""
+    first = torch.load(tiny_ensemble, weights_only=True)
+    single = torch.load(tiny, weights_only=True)
+    second = torch.load(tiny_ensemble.with_name("ens.member1.pt"), weights_only=True)
+    assert first["members"] == ["ens.member1.pt"] and "members" not in single and "members" not in second
+    assert first["state_dict"].keys() == single["state_dict"].keys()
+    for k, v in first["state_dict"].items():
+        assert torch.equal(v, single["state_dict"][k]), k
+    assert not any(k.startswith("el_head.") for k in second["state_dict"])
+    trained = [k for k in second["state_dict"] if k.startswith(("trunk.", "az_", "bert.encoder.layer.1."))]
+    assert trained and any(not torch.equal(second["state_dict"][k], first["state_dict"][k]) for k in trained)
+    # the frozen layers are the same base in both (the tiny random base is stored whole)
+    assert torch.equal(second["state_dict"]["bert.encoder.layer.0.output.dense.weight"],
+                       first["state_dict"]["bert.encoder.layer.0.output.dense.weight"])
+
+
+def test_served_ensemble_is_the_mean_of_its_members(tiny_ensemble):
+    from oscbridge.checkpoint import load_checkpoint, load_members
+    from oscbridge.model import combine_members
+    from oscbridge.neural import NeuralPredictor
+    from oscbridge.served import ServedModel
+
+    model, tok, meta = load_checkpoint(tiny_ensemble)
+    members = load_members(tiny_ensemble, model, meta["members"])
+    assert len(members) == 1 and members[0].el_head is None
+    enc = tok(["a", "a dog barks behind me on the left, far away", "violin at 10 o'clock"], padding=True,
+              return_tensors="pt")
+    ids, mask = enc["input_ids"], enc["attention_mask"]
+    with torch.inference_mode():
+        each = [m.eval()(ids, mask) for m in (model, *members)]
+        served = ServedModel(model, int8=False, members=members).eval()(ids, mask)
+        alone = ServedModel(model, int8=False).eval()(ids, mask)
+    want = combine_members(each, model.config.arc_scale)
+    for k in want:
+        assert torch.allclose(served[k], want[k], atol=1e-4), k
+    assert not torch.allclose(served["az_cos"], alone["az_cos"], atol=1e-4)  # the second member counts
+    p = NeuralPredictor(tiny_ensemble)
+    assert p.members == 2
+    r = oscbridge("predict", "--model", str(tiny_ensemble), "--json", "a dog barks behind me on the left")
+    assert r.returncode == 0, r.stderr
+    assert 0.0 <= json.loads(r.stdout)["confidence"] <= 1.0
+
+
+@pytest.mark.parametrize("case", ["member-missing", "member-corrupt", "member-other-shape", "member-nests"])
+def test_bad_ensemble_member_exits_4_with_one_line(case, tiny, tiny_ensemble, tmp_path):
+    import shutil
+
+    main = tmp_path / "ens.pt"
+    shutil.copy(tiny_ensemble, main)
+    member = tmp_path / "ens.member1.pt"
+    if case == "member-corrupt":
+        member.write_bytes(b"\x00garbage" * 100)
+    elif case == "member-other-shape":
+        payload = torch.load(tiny_ensemble.with_name("ens.member1.pt"), weights_only=True)
+        payload["config"]["az_bins"] = 72
+        torch.save(payload, member)
+    elif case == "member-nests":
+        payload = torch.load(tiny_ensemble.with_name("ens.member1.pt"), weights_only=True)
+        payload["members"] = ["ens.pt"]
+        torch.save(payload, member)
+    for cmd in (["predict", "--model", str(main), "left"], ["serve", "--no-stdin", "--model", str(main)]):
+        r = oscbridge(*cmd)
+        assert r.returncode == 4, (case, cmd, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("oscbridge: error:") and "member" in lines[0], r.stderr

@@ -1,0 +1,51 @@
+"""Judge of an ensemble against a single model (the model card's rule): every metric on chosen sets.
+
+    .venv/bin/python tests/bench/ensemble_judge.py [--test N] [--sets A,B] [--batch B] BEFORE.pt AFTER.pt
+
+Model+parser, the served int8 model, ``--batch`` cues per forward pass (1, the default, is how the daemon
+answers). For each development set named (``oscbridge/data/NAME.jsonl``) and the synthetic test split
+that ``oscbridge evaluate`` reads (seed 2, ``--test`` cues), prints each checkpoint's metrics
+(``oscbridge.evaluate.metrics``: azimuth AE, front/back, distance class, motion kind, end AE, the share
+of cues with no direction given confidence < 0.5...) and the mean AE over the development sets.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from oscbridge import corpus
+from oscbridge import evaluate as ev
+from oscbridge.neural import NeuralPredictor
+
+DATA = Path(__file__).resolve().parents[2] / "oscbridge" / "data"
+KEYS = ("n", "ae_deg", "ae_median_deg", "front_back_rate", "elevation_mae_deg", "dlog", "distance_class_acc",
+        "motion_kind_acc", "end_ae_deg", "spread_mae_deg", "wet_mae", "gain_mae_db", "drr_mae_db", "n_unreadable",
+        "low_conf_rate")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--test", type=int, default=3000, help="synthetic test cues (0: none)")
+    ap.add_argument("--sets", default="dev_long13,dev_long14", help="development sets in oscbridge/data")
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("checkpoints", nargs=2)
+    args = ap.parse_args()
+    names = [s for s in args.sets.split(",") if s]
+    sets = {name: ev.load_handwritten(DATA / f"{name}.jsonl") for name in names}
+    if args.test:
+        sets["synthetic test"] = ev.items_from_corpus(corpus.generate(args.test, seed=2, split="test"))
+    for path in args.checkpoints:
+        p = NeuralPredictor(Path(path))
+        print(f"{path} ({p.members} member{'s' if p.members > 1 else ''}), model+parser, batch {args.batch}")
+        dev = []
+        for name, items in sets.items():
+            m = ev.metrics(items, ev.run_predictor(p, [it.text for it in items], args.batch))
+            if name in names:
+                dev.append(m["ae_deg"])
+            print(f"  {name}: " + ", ".join(f"{k} {m[k]}" for k in KEYS if m.get(k) is not None))
+        if dev:
+            print(f"  mean AE over {', '.join(names)}: {sum(dev) / len(dev):.3f}")
+
+
+if __name__ == "__main__":
+    main()
