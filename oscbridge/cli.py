@@ -434,9 +434,9 @@ def devices() -> None:
               help="First epoch with the encoder's dropout on in the fine-tuned layers (0: never).")
 @click.option("--elevation-head", default=64, show_default=True, type=click.IntRange(0, 4096),
               help="Width of the word-level elevation head, trained first on the frozen layers (0: none).")
-@click.option("--members", default=1, show_default=True, type=click.IntRange(1, 8),
-              help="Models in the ensemble: member k trains again on the same cached cues with seed + k and is "
-                   "written beside --out as NAME.memberK.pt; the served answer averages their probabilities.")
+@click.option("--members", default=2, show_default=True, type=click.IntRange(1, 8),
+              help="Models in the ensemble (the shipped model has 2): member k trains again on the same cached cues "
+                   "with seed + k and is written beside --out as NAME.memberK.pt; the served answer combines them.")
 @click.option("--tiny", is_flag=True, help="A tiny randomly initialised encoder (for tests and smoke runs).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def train(out: str, n_train: int, n_valid: int, epochs: int, batch_size: int, seed: int, trainable_layers: int,

@@ -22,7 +22,7 @@ from oscbridge.model import azimuth_to_bin, bin_centres_deg
 from oscbridge.train import TrainConfig, _training_mode, angular_error_deg, targets_from_rows, token_dropout
 from peers import REPO, DaemonProcess, OscDump, UdpSink
 
-TINY_ARGS = ["--tiny", "--n-train", "800", "--n-valid", "100", "--epochs", "1", "--quiet"]
+TINY_ARGS = ["--tiny", "--n-train", "800", "--n-valid", "100", "--epochs", "1", "--quiet", "--members", "1"]
 
 
 def oscbridge(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -170,15 +170,18 @@ def test_unreadable_text_gets_low_confidence_from_the_parser_free_path(tiny):
     assert 0.0 <= a.confidence <= 1.0
 
 
-def test_traced_graph_answers_as_the_eager_model(tiny):
+@pytest.mark.parametrize("which", ["single", "ensemble"])
+def test_traced_graph_answers_as_the_eager_model(which, request):
     """The served forward pass is a torch.jit graph traced on one short cue; it must give the eager
-    model's outputs for any batch size and length (padding, truncation at max_tokens)."""
+    model's outputs for any batch size and length (padding, truncation at max_tokens), an ensemble's too."""
     import torch
 
     from oscbridge.neural import NeuralPredictor
 
-    traced = NeuralPredictor(tiny)
-    eager = NeuralPredictor(tiny, trace=False)
+    path = request.getfixturevalue("tiny" if which == "single" else "tiny_ensemble")
+    traced = NeuralPredictor(path)
+    eager = NeuralPredictor(path, trace=False)
+    assert (traced.members, eager.members) == ((1, 1) if which == "single" else (2, 2))
     assert traced.traced and not eager.traced
     long = "a dog barks " + "and keeps barking " * 60 + "behind me on the left"
     batches = [["a"], ["a dog barks behind me on the left, far away, in a cathedral"], ["a", long],
@@ -438,7 +441,8 @@ def test_combine_members_averages_azimuth_logits_and_other_probabilities():
 @pytest.fixture(scope="module")
 def tiny_ensemble(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("ensemble") / "ens.pt"
-    r = oscbridge("train", *TINY_ARGS, "--members", "2", "--out", str(out))
+    assert TINY_ARGS[-2:] == ["--members", "1"]
+    r = oscbridge("train", *TINY_ARGS[:-2], "--out", str(out))  # the default: 2 members
     assert r.returncode == 0, r.stderr[-2000:]
     summary = json.loads(r.stdout.strip().splitlines()[-1])
     assert [m["file"] for m in summary["members"]] == ["ens.member1.pt"] and summary["members"][0]["seed"] == 1
