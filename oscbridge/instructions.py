@@ -536,13 +536,6 @@ _FACING_HOUSE = re.compile(r"\bfacing\s+(?:out\s+(?:front|to\s+the\s+(?:house|au
 _STAGE = re.compile(r"\b(?P<ud>up|down)[\s-]?stage(?:\s+(?P<s1>left|right)\b)?|\bstage\s+(?P<s2>left|right)\b")
 _NAUTICAL_PART = {"bow": 45.0, "beam": 90.0, "side": 90.0, "quarter": 135.0}
 _SIDE_AZ = {"left": 90.0, "right": -90.0, "port": 90.0, "starboard": -90.0}
-#: a mixing desk's centre channels: "rear centre" / "centre back" / "surround center" behind, "front centre" ahead
-_CENTRE_CHANNEL = re.compile(r"\b(?:(?:rear|back|surround)[\s-]+cent(?:re|er)|cent(?:re|er)[\s-]+(?:rear|back|surround)"
-                             r"|(?P<front>front[\s-]+cent(?:re|er)|cent(?:re|er)[\s-]+front))\b(?![\s-]+(?:left|right)\b)")
-#: "right" as "directly", of the listener: "right in front of me", "right ahead", "right behind you." (not "right
-#: behind the bar": a place by something else; nor "off to the right behind": a side)
-_RIGHT_AT = re.compile(r"(?<!\bthe\s)\bright\s+(?:(?P<front>in\s+front|ahead)|behind)(?:(?:\s+of)?\s+(?:me|you|us|the\s+listener"
-                       r"|the\s+audience|the\s+camera|(?:my|your)\s+head)\b|\s*(?=[,.;:!?)\-\u2013\u2014]|$))")
 _ABAFT_BEFORE = re.compile(r"\babaft\s+(?:the\s+)?$")
 #: a place where a movement ends ("ends up on the port bow", "... on the port quarter at the end") is not its start:
 #: ``_Parse.place`` makes it the end
@@ -664,8 +657,7 @@ _TRIGGER = re.compile(
     r"\d|\b(?:north|south|east|west)|\ban?\s+(?:minute|second|hour)\b|clockwise|\bc?cw\b"
     r"|\b(?:once|twice|thrice)\b|\ba\s+(?:full|complete|whole|single)\b|\bfull\s+circle\b"
     r"|\b(?:port|starboard|astern|abeam)\b|\boff\s+the\s+bow\b"
-    rf"|\b{_unnamed(_BODY_SIDED)}|\bback\s+of\s+(?:my|your|the\s+listener)|\bnape\b|stage\b"
-    r"|\bcent(?:re|er)\b|\bright\s+(?:in\s+front|ahead|behind)\b")
+    rf"|\b{_unnamed(_BODY_SIDED)}|\bback\s+of\s+(?:my|your|the\s+listener)|\bnape\b|stage\b")
 
 
 # --------------------------------------------------------------------------------------------
@@ -914,8 +906,6 @@ class _Parse:
                 self.nautical()
             if body:
                 self.body()
-            if "cent" in t or "right" in t:
-                self.centred()
             return
         if "drr" in t or "direct" in t:
             self.simple(_DRR, "drr_db", lambda m: _num(m.group("n")))
@@ -943,8 +933,6 @@ class _Parse:
             self.nautical()
         if body:
             self.body()
-        if "cent" in t or "right" in t:
-            self.centred()
         if "deg" in t or "\u00b0" in t:
             self.bare_angle()
         self.distance()
@@ -1276,20 +1264,6 @@ class _Parse:
         for a, b, az in sorted(found):
             if self.place(az, a, b):
                 return
-
-    def centred(self) -> None:
-        """A desk's centre channel ("rear centre", "front center") and "right" meaning directly ("right in front of
-        me", "right behind you"), when nothing else in the cue names a side and nothing moves or pans (in "travels
-        right behind me, starting centre screen" or "pan it to the rear centre" the place may be where it ends)."""
-        if "azimuth_deg" in self.values or _MOTION_CONTEXT.search(self.t):
-            return
-        for rx in (_CENTRE_CHANNEL, _RIGHT_AT):
-            for m in rx.finditer(self.t):
-                a, b = m.span()
-                if _SIDE_WORD.search(self.t[:a] + " " * (b - a) + self.t[b:]):
-                    return  # "right behind me, a little to the left": not the centre line
-                if self.place(0.0 if m.group("front") else 180.0, a, b):
-                    return
 
     def distance(self) -> None:
         if "distance_m" in self.values:
