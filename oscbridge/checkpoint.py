@@ -22,11 +22,7 @@ FORMAT_VERSION = 1
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "models" / "oscbridge-minilm.pt"
 
 
-def save_checkpoint(path: Path, model, meta: dict[str, Any], random_base: bool = False,
-                    members: list[str] | None = None) -> None:
-    """``members``: the file names of an ensemble's other members, in the same folder (``load_members``)."""
-    import torch
-
+def save_checkpoint(path: Path, model, meta: dict[str, Any], random_base: bool = False) -> None:
     from oscbridge.model import MOTION_CLASSES, REG_FIELDS
 
     state = model.state_dict() if random_base else model.trained_state_dict()
@@ -39,21 +35,23 @@ def save_checkpoint(path: Path, model, meta: dict[str, Any], random_base: bool =
         "state_dict": {k: v.detach().cpu().contiguous() for k, v in state.items()},
         "meta": meta,
     }
-    if members:
-        payload["members"] = list(members)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(payload, tmp)
-    tmp.replace(path)
+    _write(Path(path), payload)
 
 
 def list_members(path: Path, names: list[str]) -> None:
-    """Rewrite the checkpoint at ``path`` so that it lists ``names`` (files beside it) as its ensemble's other members."""
-    import torch
-
+    """Rewrite the checkpoint at ``path`` so that it lists ``names`` (files beside it) as its ensemble's other
+    members (``load_members``)."""
     payload = _read(Path(path))
     payload["members"] = list(names)
-    tmp = Path(path).with_suffix(Path(path).suffix + ".tmp")
+    _write(Path(path), payload)
+
+
+def _write(path: Path, payload: dict) -> None:
+    """Write a checkpoint atomically: a reader never sees half a file."""
+    import torch
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
     torch.save(payload, tmp)
     tmp.replace(path)
 

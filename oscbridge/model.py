@@ -99,11 +99,6 @@ def decode_elevation(el_logits: torch.Tensor, el_mag: torch.Tensor) -> torch.Ten
     return torch.where(c == 2, el_mag[:, 1], torch.where(c == 0, -el_mag[:, 0], torch.zeros_like(el_mag[:, 0])))
 
 
-#: raw outputs that are logits of a softmax (averaged as probabilities), of a sigmoid, or plain values (averaged)
-_SOFTMAX_OUTPUTS = ("motion",)
-_SIGMOID_OUTPUTS = ("orbit_cw",)
-
-
 def combine_members(outs: list[dict[str, torch.Tensor]], arc_scale: float) -> dict[str, torch.Tensor]:
     """The raw outputs of an ensemble: several members' ``heads`` outputs -> one dict in the same form.
 
@@ -120,11 +115,9 @@ def combine_members(outs: list[dict[str, torch.Tensor]], arc_scale: float) -> di
     combined = dict(outs[0])
     for k in ("az_cos", "az_vec", "reg", "end_vec", "motion_reg"):
         combined[k] = sum(o[k] for o in outs) / n
-    for k in _SOFTMAX_OUTPUTS:
-        combined[k] = torch.log((sum(torch.softmax(o[k], dim=-1) for o in outs) / n).clamp_min(1e-30))
-    for k in _SIGMOID_OUTPUTS:
-        q = (sum(torch.sigmoid(o[k]) for o in outs) / n).clamp(1e-7, 1 - 1e-7)
-        combined[k] = torch.log(q) - torch.log1p(-q)
+    combined["motion"] = torch.log((sum(torch.softmax(o["motion"], dim=-1) for o in outs) / n).clamp_min(1e-30))
+    q = (sum(torch.sigmoid(o["orbit_cw"]) for o in outs) / n).clamp(1e-7, 1 - 1e-7)
+    combined["orbit_cw"] = torch.log(q) - torch.log1p(-q)  # the logit of the mean probability
     return combined
 
 

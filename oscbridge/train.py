@@ -375,12 +375,9 @@ def train(
     if not rows_train or not rows_valid:
         raise ConfigError("training needs a non-empty train and valid corpus")
     t_start = time.perf_counter()
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.manual_seed(cfg.seed)
+    _seed_all(cfg.seed)
     torch.set_num_threads(cfg.threads)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    amp_dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
 
     if random_base is not None:  # tiny random model (tests): the tokenizer still comes from the package
         from transformers import AutoTokenizer, BertConfig, BertModel
@@ -417,24 +414,21 @@ def train(
             sets.append((height_set, stated_elevation(rows_height)))
         el_summary = fit_elevation_head(model, sets, cfg, device, log, valid=(valid_set, stated_elevation(rows_valid)))
 
-    best, history = _fit_member(model, mcfg, cfg, cfg.seed, train_set, tt, valid_set, tv, device, amp_dtype, bar, log,
+    random_base_ckpt = random_base is not None
+    best, history = _fit_member(model, cfg, cfg.seed, (train_set, tt), (valid_set, tv), device, bar, log,
                                 lambda m, meta: save_checkpoint(out_path, m, {**meta, "elevation_head": el_summary},
-                                                                random_base=random_base is not None),
-                                len(rows_train), len(rows_valid))
+                                                                random_base=random_base_ckpt))
     members = []
     for k in range(1, cfg.members):
         # as a fresh training with seed + k would build it: the same seeds, then the untrained encoder and new heads
         seed = cfg.seed + k
-        random.seed(seed)
-        np.random.seed(seed)
-        torch.manual_seed(seed)
+        _seed_all(seed)
         mpath = member_path(out_path, k)
         log(f"ensemble member {k + 1} of {cfg.members} (seed {seed}) -> {mpath.name}")
         member = SpatialModel(copy.deepcopy(initial_bert), replace(mcfg, elevation_head=0)).to(device)
-        m_best, m_history = _fit_member(member, member.config, cfg, seed, train_set, tt, valid_set, tv, device, amp_dtype,
-                                        bar, log, lambda m, meta, mpath=mpath: save_checkpoint(
-                                            mpath, m, meta, random_base=random_base is not None),
-                                        len(rows_train), len(rows_valid))
+        m_best, m_history = _fit_member(member, cfg, seed, (train_set, tt), (valid_set, tv), device, bar, log,
+                                        lambda m, meta, mpath=mpath: save_checkpoint(mpath, m, meta,
+                                                                                     random_base=random_base_ckpt))
         members.append({"file": mpath.name, "seed": seed, "best": m_best, "history": m_history})
         del member
     if members:  # the first member's file lists the others, written last: never a list of files not yet there
@@ -447,14 +441,27 @@ def train(
     return summary
 
 
-def _fit_member(model, mcfg, cfg: TrainConfig, seed: int, train_set: "CachedSet", tt: dict, valid_set: "CachedSet",
-                tv: dict, device, amp_dtype, bar, log: Callable[[str], None], save: Callable[[Any, dict], None],
-                n_train: int, n_valid: int) -> tuple[dict, list]:
-    """Train one model's fine-tuned layers and heads on the cached states; ``save(model, meta)`` at each best
-    validation AE. Its draws come from ``seed`` (the batch shuffle, token dropout) and from the global
-    generators, which the caller has seeded. Returns (best metrics, history)."""
+def _seed_all(seed: int) -> None:
+    """Python's, NumPy's and torch's global generators, as a training with this seed starts them."""
     import torch
 
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _fit_member(model, cfg: TrainConfig, seed: int, train: tuple["CachedSet", dict], valid: tuple["CachedSet", dict],
+                device, bar, log: Callable[[str], None], save: Callable[[Any, dict], None]) -> tuple[dict, list]:
+    """Train one model's fine-tuned layers and heads on cached states (``train`` and ``valid``: the cached cues
+    and their targets); ``save(model, meta)`` at each best validation AE. Its draws come from ``seed`` (the batch
+    shuffle, token dropout) and from the global generators, which the caller has seeded. Returns (best metrics,
+    history)."""
+    import torch
+
+    (train_set, tt), (valid_set, tv) = train, valid
+    mcfg = model.config
+    amp_dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
+    n_train, n_valid = len(train_set.lengths), len(valid_set.lengths)
     head_params = [p for n, p in model.named_parameters()
                    if p.requires_grad and not n.startswith("bert.") and not n.startswith("el_head.")]
     enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("bert.")]
@@ -501,8 +508,7 @@ def _fit_member(model, mcfg, cfg: TrainConfig, seed: int, train_set: "CachedSet"
         log(f"epoch {epoch}: loss {running:.3f}, valid AE {metrics['ae_deg']:.2f} deg (median {metrics['ae_median_deg']:.2f})")
         if metrics["ae_deg"] < best["ae_deg"]:
             best = {**metrics, "epoch": epoch}
-            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "seed": seed,
-                    "n_train": n_train,
+            meta = {"train_config": cfg.__dict__, "history": history, "best": best, "seed": seed, "n_train": n_train,
                     "n_valid": n_valid, "device": device.type, "torch": str(torch.__version__)}
             save(model, meta)
     return best, history
