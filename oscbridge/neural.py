@@ -2,7 +2,9 @@
 
 ``NeuralPredictor(path)`` loads a checkpoint (ModelError, exit 4, on any problem) and answers
 a batch of cues in one forward pass. With ``use_parser`` (the default) the explicit parser
-overrides what the text states outright (numbers, clock positions, compass bearings).
+overrides what the text states outright (numbers, clock positions, compass bearings). With
+``reread`` (the default) a cue with a digit is also read without the numbers that are not places
+(``oscbridge.reread``), in the same forward pass, and the two readings are combined.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import Sequence
 
 from oscbridge.errors import CueError
 from oscbridge.instructions import parse_instructions
+from oscbridge.model import combine_members
 from oscbridge.params import Motion, Position, Prediction, SpatialParams
+from oscbridge.reread import second_reading
 from oscbridge.served import ServedModel
 
 DEFAULT_DURATION_S = 4.0
@@ -69,7 +73,7 @@ SERVE_MAX_TOKENS = 256
 
 class NeuralPredictor:
     def __init__(self, path: Path, use_parser: bool = True, threads: int | None = None, int8: bool = True,
-                 trace: bool = True):
+                 trace: bool = True, reread: bool = True):
         import torch
 
         from oscbridge.checkpoint import load_checkpoint, load_members
@@ -83,6 +87,7 @@ class NeuralPredictor:
         for m in (self.model, *members):  # the served copy holds the layers: free the originals
             m.bert.encoder.layer = torch.nn.ModuleList()
         self.use_parser = use_parser
+        self.reread = reread
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch
         self.max_tokens = min(max(self.model.config.max_tokens, SERVE_MAX_TOKENS),
@@ -111,10 +116,22 @@ class NeuralPredictor:
         return enc["input_ids"], enc["attention_mask"]
 
     def raw(self, texts: Sequence[str]) -> dict:
-        """Decoded model outputs for a batch, as plain tensors (used by evaluation)."""
+        """Decoded model outputs for a batch, as plain tensors (used by evaluation). A cue with a second
+        reading (``oscbridge.reread``) has it appended to the batch, and its two readings are combined."""
+        texts = list(texts)
+        again = [(i, r) for i, r in enumerate(map(second_reading, texts)) if r is not None] if self.reread else []
         with self._torch.inference_mode():
-            ids, mask = self.encode(texts)
-            return self.model.decode(self._forward(ids, mask))
+            ids, mask = self.encode(texts + [r for _, r in again])
+            out = self._forward(ids, mask)
+            if again:
+                n, rows = len(texts), [i for i, _ in again]
+                first = {k: v[:n].clone() for k, v in out.items()}
+                both = combine_members([{k: v[rows] for k, v in first.items()}, {k: v[n:] for k, v in out.items()}],
+                                       self.model.config.arc_scale)
+                for k, v in both.items():  # the elevation head's keys come from the text as written
+                    first[k][rows] = v
+                out = first
+            return self.model.decode(out)
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         for t in texts:

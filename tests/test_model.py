@@ -518,3 +518,39 @@ def test_bad_ensemble_member_exits_4_with_one_line(case, tiny, tiny_ensemble, tm
         assert r.returncode == 4, (case, cmd, r.stderr)
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("oscbridge: error:") and "member" in lines[0], r.stderr
+
+
+@pytest.mark.parametrize("which", ["single", "ensemble"])
+def test_a_cue_with_numbers_is_read_twice_and_combined(which, request):
+    """A cue whose text has numbers that are not places (oscbridge.reread) is read as written and without
+    them, in one forward pass, and the two readings are combined as ensemble members are; a cue without
+    such numbers answers as before; a cue's answer does not depend on the others in its batch."""
+    from oscbridge.model import combine_members
+    from oscbridge.neural import NeuralPredictor
+    from oscbridge.reread import second_reading
+
+    path = request.getfixturevalue("tiny" if which == "single" else "tiny_ensemble")
+    p = NeuralPredictor(path, int8=False, trace=False)
+    plain = NeuralPredictor(path, int8=False, trace=False, reread=False)
+    cue = "scene 6 - 3 gunshots to the listener's right, 200 m"
+    again = second_reading(cue)
+    assert again is not None
+    with torch.inference_mode():
+        both = [plain._forward(*plain.encode([t])) for t in (cue, again)]
+    want = plain.model.decode(combine_members(both, plain.model.config.arc_scale))
+    got = p.raw([cue])
+    for k in want:
+        assert torch.allclose(got[k].float(), want[k].float(), atol=1e-4), k
+    alone = plain.raw([cue])
+    assert not torch.allclose(got["confidence"], alone["confidence"], atol=1e-6)  # the second reading counts
+    for k in ("elevation_deg",):  # the word-level elevation head reads the text as written
+        assert torch.equal(got[k], alone[k])
+    no_numbers = "a dog barks behind me on the left, far away"
+    a, b = p.raw([no_numbers]), plain.raw([no_numbers])
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    batch = [no_numbers, cue, "track 9 vocal dead center, -3 dB", "violin at 10 o'clock"]
+    together = p.raw(batch)
+    for i, t in enumerate(batch):
+        one = p.raw([t])
+        for k in one:
+            assert torch.allclose(together[k][i].float(), one[k][0].float(), atol=1e-4), (t, k)

@@ -35,17 +35,20 @@ def main() -> None:
     if args.test:
         sets["synthetic test"] = ev.items_from_corpus(corpus.generate(args.test, seed=2, split="test"))
     for path in args.checkpoints:
-        p = NeuralPredictor(Path(path))
-        print(f"{path} ({p.members} member{'s' if p.members > 1 else ''}), model+parser, batch {args.batch}")
-        dev = []
-        for name, items in sets.items():
-            m = ev.metrics(items, ev.run_predictor(p, [it.text for it in items], args.batch))
-            if name in names:
-                dev.append(m["ae_deg"])
-            print(f"  {name}: " + ", ".join(f"{k} {m[k]}" for k in KEYS if m.get(k) is not None))
-        if dev:
-            print(f"  mean AE over {', '.join(names)}: {sum(dev) / len(dev):.3f}")
+        report(NeuralPredictor(Path(path)), path, sets, names, args.batch)
 
+
+def report(p: NeuralPredictor, label: str, sets: dict, names: list[str], batch: int) -> None:
+    """Print ``p``'s metrics on each set (model+parser) and its mean AE over the development sets ``names``."""
+    print(f"{label} ({p.members} member{'s' if p.members > 1 else ''}), model+parser, batch {batch}")
+    dev = []
+    for name, items in sets.items():
+        m = ev.metrics(items, ev.run_predictor(p, [it.text for it in items], batch))
+        if name in names:
+            dev.append(m["ae_deg"])
+        print(f"  {name}: " + ", ".join(f"{k} {m[k]}" for k in KEYS if m.get(k) is not None))
+    if dev:
+        print(f"  mean AE over {', '.join(names)}: {sum(dev) / len(dev):.3f}")
 
 if __name__ == "__main__":
     main()
