@@ -123,14 +123,12 @@ class NeuralPredictor:
         with self._torch.inference_mode():
             ids, mask = self.encode(texts + [r for _, r in again])
             out = self._forward(ids, mask)
-            if again:
-                n, rows = len(texts), [i for i, _ in again]
-                first = {k: v[:n].clone() for k, v in out.items()}
+            if again:  # rows n.. are the second readings of the cues at ``rows``
+                n, rows = len(texts), self._torch.tensor([i for i, _ in again])
+                first = {k: v[:n] for k, v in out.items()}
                 both = combine_members([{k: v[rows] for k, v in first.items()}, {k: v[n:] for k, v in out.items()}],
-                                       self.model.config.arc_scale)
-                for k, v in both.items():  # the elevation head's keys come from the text as written
-                    first[k][rows] = v
-                out = first
+                                       self.model.config.arc_scale)  # keeps the first reading's elevation keys
+                out = {k: v.index_copy(0, rows, both[k]) for k, v in first.items()}
             return self.model.decode(out)
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:

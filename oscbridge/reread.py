@@ -23,7 +23,7 @@ _DIGIT = re.compile(r"\d")
 _TIMECODE = re.compile(r"\b\d{1,2}(?::\d{2}){1,3}(?:[.;]\d+)?\b")
 _LABEL = re.compile(
     r"\b(scene|sc|track|trk|page|pg|cue|q|sfx|fx|obj|object|ch|chan|channel|take|shot|reel|act|version|ver|mix|ep"
-    r"|episode|line|bus|aux|fader|input|slot|layer|item|clip|region|marker|no|num|number|id)(\s*[#.:-]?\s*)\d+[a-z]?\b",
+    r"|episode|line|bus|aux|fader|input|slot|layer|item|clip|region|marker|no|num|number|id)\s*[#.:-]?\s*\d+[a-z]?\b",
     re.I)
 _CODE = re.compile(r"\b(?![lr]\d+\b)[a-z]{1,4}\d+[a-z]?\b", re.I)  # Q47, SFX12; not L45 / R80 (places)
 _UNIT = re.compile(

@@ -23,17 +23,29 @@ KEYS = ("n", "ae_deg", "ae_median_deg", "front_back_rate", "elevation_mae_deg", 
         "low_conf_rate")
 
 
-def main() -> None:
+def judge_args(default_sets: str) -> argparse.ArgumentParser:
+    """The options every judge takes: ``--test``, ``--sets``, ``--batch``."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--test", type=int, default=3000, help="synthetic test cues (0: none)")
-    ap.add_argument("--sets", default="dev_long13,dev_long14", help="development sets in oscbridge/data")
+    ap.add_argument("--sets", default=default_sets, help="development sets in oscbridge/data")
     ap.add_argument("--batch", type=int, default=1)
-    ap.add_argument("checkpoints", nargs=2)
-    args = ap.parse_args()
+    return ap
+
+
+def load_sets(args: argparse.Namespace) -> tuple[dict, list[str]]:
+    """The development sets ``args.sets`` names and the synthetic test split (``args.test`` cues), and those names."""
     names = [s for s in args.sets.split(",") if s]
     sets = {name: ev.load_handwritten(DATA / f"{name}.jsonl") for name in names}
     if args.test:
         sets["synthetic test"] = ev.items_from_corpus(corpus.generate(args.test, seed=2, split="test"))
+    return sets, names
+
+
+def main() -> None:
+    ap = judge_args("dev_long13,dev_long14")
+    ap.add_argument("checkpoints", nargs=2)
+    args = ap.parse_args()
+    sets, names = load_sets(args)
     for path in args.checkpoints:
         report(NeuralPredictor(Path(path)), path, sets, names, args.batch)
 
@@ -49,6 +61,7 @@ def report(p: NeuralPredictor, label: str, sets: dict, names: list[str], batch: 
         print(f"  {name}: " + ", ".join(f"{k} {m[k]}" for k in KEYS if m.get(k) is not None))
     if dev:
         print(f"  mean AE over {', '.join(names)}: {sum(dev) / len(dev):.3f}")
+
 
 if __name__ == "__main__":
     main()

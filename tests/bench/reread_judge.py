@@ -8,31 +8,22 @@ answers); the sets and metrics of ``ensemble_judge.py``.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ensemble_judge import DATA, report  # noqa: E402
+from ensemble_judge import judge_args, load_sets, report  # noqa: E402
 
-from oscbridge import corpus  # noqa: E402
-from oscbridge import evaluate as ev  # noqa: E402
-from oscbridge.neural import NeuralPredictor  # noqa: E402
 from oscbridge.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+from oscbridge.neural import NeuralPredictor  # noqa: E402
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--test", type=int, default=3000, help="synthetic test cues (0: none)")
-    ap.add_argument("--sets", default="dev_numeric3,dev_numeric4", help="development sets in oscbridge/data")
-    ap.add_argument("--batch", type=int, default=1)
+    ap = judge_args("dev_numeric3,dev_numeric4")
     ap.add_argument("checkpoint", nargs="?", default=str(DEFAULT_CHECKPOINT))
     args = ap.parse_args()
-    names = [s for s in args.sets.split(",") if s]
-    sets = {name: ev.load_handwritten(DATA / f"{name}.jsonl") for name in names}
-    if args.test:
-        sets["synthetic test"] = ev.items_from_corpus(corpus.generate(args.test, seed=2, split="test"))
+    sets, names = load_sets(args)
     p = NeuralPredictor(Path(args.checkpoint))
     for reread in (False, True):
         p.reread = reread
