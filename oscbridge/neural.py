@@ -4,7 +4,9 @@
 a batch of cues in one forward pass. With ``use_parser`` (the default) the explicit parser
 overrides what the text states outright (numbers, clock positions, compass bearings). With
 ``reread`` (the default) a cue with a digit is also read without the numbers that are not places
-(``oscbridge.reread``), in the same forward pass, and the two readings are combined.
+(``oscbridge.reread``), in the same forward pass, and the two readings are combined. With ``mend``
+(the default) the model and the parser read a cue with its misspelt direction words mended
+(``oscbridge.spelling``: "rihgt" as "right"); the prediction keeps the text as typed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from oscbridge.instructions import parse_instructions
 from oscbridge.model import combine_members
 from oscbridge.params import Motion, Position, Prediction, SpatialParams
 from oscbridge.reread import second_reading
+from oscbridge.spelling import mend_spelling
 from oscbridge.served import ServedModel
 
 DEFAULT_DURATION_S = 4.0
@@ -73,7 +76,7 @@ SERVE_MAX_TOKENS = 256
 
 class NeuralPredictor:
     def __init__(self, path: Path, use_parser: bool = True, threads: int | None = None, int8: bool = True,
-                 trace: bool = True, reread: bool = True):
+                 trace: bool = True, reread: bool = True, mend: bool = True):
         import torch
 
         from oscbridge.checkpoint import load_checkpoint, load_members
@@ -88,6 +91,7 @@ class NeuralPredictor:
             m.bert.encoder.layer = torch.nn.ModuleList()
         self.use_parser = use_parser
         self.reread = reread
+        self.mend = mend  # misspelt direction words mended before the model and the parser read a cue
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch
         self.max_tokens = min(max(self.model.config.max_tokens, SERVE_MAX_TOKENS),
@@ -137,12 +141,13 @@ class NeuralPredictor:
                 raise CueError(f"a cue is text, not {type(t).__name__}")
         if not texts:
             return []
-        d = self.raw(texts)
+        read = [mend_spelling(t) for t in texts] if self.mend else list(texts)
+        d = self.raw(read)
         out = []
         for i, text in enumerate(texts):
             p = _prediction(text, {k: v[i].item() for k, v in d.items()})
             if self.use_parser:
-                p = parse_instructions(text).apply(p)
+                p = parse_instructions(read[i]).apply(p)
             out.append(p)
         return out
 

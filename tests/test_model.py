@@ -554,3 +554,23 @@ def test_a_cue_with_numbers_is_read_twice_and_combined(which, request):
         one = p.raw([t])
         for k in one:
             assert torch.allclose(together[k][i].float(), one[k][0].float(), atol=1e-4), (t, k)
+
+
+def test_misspelt_direction_words_are_mended_before_the_model_and_the_parser_read_them(tiny):
+    """With ``mend`` (the default) a cue is answered as its mended text would be, by the model and by the parser;
+    the prediction keeps the text as typed. Without it the slip reaches the model."""
+    from oscbridge.neural import NeuralPredictor
+    from oscbridge.spelling import mend_spelling
+
+    p = NeuralPredictor(tiny, int8=False, trace=False)
+    raw = NeuralPredictor(tiny, int8=False, trace=False, mend=False)
+    cue = "fireworks at the frnot right, 80 metres; pan it 30 degrees rihgt"
+    fixed = mend_spelling(cue)
+    assert fixed == "fireworks at the front right, 80 metres; pan it 30 degrees right"
+    got, want, unmended = p.predict([cue])[0], raw.predict([fixed])[0], raw.predict([cue])[0]
+    assert got.text == cue and want.text == fixed
+    assert got.params == want.params and got.confidence == want.confidence
+    assert got.params.azimuth_deg == pytest.approx(-30.0)  # the parser read "30 degrees right"
+    assert unmended.params.azimuth_deg != pytest.approx(-30.0)  # ... which it cannot in "30 degrees rihgt"
+    a, b = p.raw([cue]), p.raw([fixed])  # raw reads the text it is given
+    assert not all(torch.equal(a[k], b[k]) for k in a)
