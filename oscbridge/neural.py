@@ -6,7 +6,9 @@ overrides what the text states outright (numbers, clock positions, compass beari
 ``reread`` (the default) a cue with a digit is also read without the numbers that are not places
 (``oscbridge.reread``), in the same forward pass, and the two readings are combined. With ``mend``
 (the default) the model and the parser read a cue with its misspelt direction words mended
-(``oscbridge.spelling``: "rihgt" as "right"); the prediction keeps the text as typed.
+(``oscbridge.spelling``: "rihgt" as "right"); with ``idioms`` (the default) the model reads it with
+everyday words that only look like places made plain (``oscbridge.idioms``: "right after the slam",
+"front of house"). The prediction keeps the text as typed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from oscbridge.errors import CueError
+from oscbridge.idioms import plain_idioms
 from oscbridge.instructions import parse_instructions
 from oscbridge.model import combine_members
 from oscbridge.params import Motion, Position, Prediction, SpatialParams
@@ -76,7 +79,8 @@ SERVE_MAX_TOKENS = 256
 
 class NeuralPredictor:
     def __init__(self, path: Path, use_parser: bool = True, threads: int | None = None, int8: bool = True,
-                 trace: bool = True, reread: bool = True, mend: bool = True):
+                 trace: bool = True, reread: bool = True, mend: bool = True,
+                 idioms: bool = True):
         import torch
 
         from oscbridge.checkpoint import load_checkpoint, load_members
@@ -92,6 +96,7 @@ class NeuralPredictor:
         self.use_parser = use_parser
         self.reread = reread
         self.mend = mend  # misspelt direction words mended before the model and the parser read a cue
+        self.idioms = idioms  # the model reads "right after", "nothing left", "front of house"... made plain
         self.name = "model+parser" if use_parser else "model"
         self._torch = torch
         self.max_tokens = min(max(self.model.config.max_tokens, SERVE_MAX_TOKENS),
@@ -142,7 +147,7 @@ class NeuralPredictor:
         if not texts:
             return []
         read = [mend_spelling(t) for t in texts] if self.mend else list(texts)
-        d = self.raw(read)
+        d = self.raw([plain_idioms(t) for t in read] if self.idioms else read)
         out = []
         for i, text in enumerate(texts):
             p = _prediction(text, {k: v[i].item() for k, v in d.items()})

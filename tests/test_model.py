@@ -574,3 +574,23 @@ def test_misspelt_direction_words_are_mended_before_the_model_and_the_parser_rea
     assert unmended.params.azimuth_deg != pytest.approx(-30.0)  # ... which it cannot in "30 degrees rihgt"
     a, b = p.raw([cue]), p.raw([fixed])  # raw reads the text it is given
     assert not all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_the_model_reads_a_cue_with_its_idioms_made_plain(tiny):
+    """With ``idioms`` (the default) the model reads a cue with its idioms made plain (oscbridge.idioms), with and
+    without the parser; the prediction keeps the text as typed."""
+    from oscbridge.idioms import plain_idioms
+    from oscbridge.neural import NeuralPredictor
+
+    p = NeuralPredictor(tiny, int8=False, trace=False)
+    raw = NeuralPredictor(tiny, int8=False, trace=False, idioms=False)
+    cue = "right after the slam the dog barks 40 degrees to the left; front of house wants it loud"
+    plain = plain_idioms(cue)
+    assert plain == "after the slam the dog barks 40 degrees to the left; the venue wants it loud"
+    got, want = p.predict([cue])[0], raw.predict([plain])[0]
+    assert got.text == cue
+    assert got.params == want.params and got.confidence == want.confidence
+    assert got.params.azimuth_deg == pytest.approx(40.0)  # the parser's reading
+    model_only, plain_model = p.without_parser().predict([cue])[0], raw.without_parser().predict([plain])[0]
+    assert model_only.params == plain_model.params
+    assert raw.without_parser().predict([cue])[0].confidence != model_only.confidence  # the idioms reach the model

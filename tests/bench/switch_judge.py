@@ -1,14 +1,15 @@
 """Judge of one of the served model's switches, as the model card's rules ask: one checkpoint answering with
 the switch off and then on, every metric on chosen sets.
 
-    .venv/bin/python tests/bench/switch_judge.py [--switch reread|mend] [--off reread|mend] [--test N] [--sets A,B]
-        [--batch B] [CHECKPOINT]
+    .venv/bin/python tests/bench/switch_judge.py [--switch S] [--off S ...] [--test N] [--sets A,B] [--batch B]
+        [CHECKPOINT]
 
 ``reread`` is the second reading of cues with numbers (``oscbridge.reread``), ``mend`` the mending of misspelt
-direction words (``oscbridge.spelling``); the other switch stays on, as served, unless ``--off`` names it (the
-second reading was judged before the mending existed: ``--switch reread --off mend`` repeats that judgement). Model+parser, the served int8
-model, ``--batch`` cues per forward pass (1, the default, is how the daemon answers); the sets and metrics of
-``ensemble_judge.py``.
+direction words (``oscbridge.spelling``), ``idioms`` the idioms made plain for the model (``oscbridge.idioms``). The
+other switches stay on, as served, unless ``--off`` names them: each switch was judged with the ones before it, so
+``--switch reread --off mend --off idioms`` and ``--switch mend --off idioms`` repeat the earlier judgements.
+Model+parser, the served int8 model, ``--batch`` cues per forward pass (1, the default, is how the daemon
+answers); the sets and metrics of ``ensemble_judge.py``.
 """
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ from ensemble_judge import judge_args, load_sets, report  # noqa: E402
 from oscbridge.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 from oscbridge.neural import NeuralPredictor  # noqa: E402
 
+SWITCHES = ("reread", "mend", "idioms")
+
 
 def main() -> None:
     ap = judge_args("dev_numeric3,dev_numeric4")
-    ap.add_argument("--switch", choices=("reread", "mend"), default="reread")
-    ap.add_argument("--off", choices=("reread", "mend"), action="append", default=[], help="keep this switch off")
+    ap.add_argument("--switch", choices=SWITCHES, default="reread")
+    ap.add_argument("--off", choices=SWITCHES, action="append", default=[], help="keep this switch off")
     ap.add_argument("checkpoint", nargs="?", default=str(DEFAULT_CHECKPOINT))
     args = ap.parse_args()
     sets, names = load_sets(args)
