@@ -44,10 +44,15 @@ _PLAIN = (
 )
 
 
+#: how far back the word before "right" is looked for (the longest side word and its spaces fit; a cue of 2,000
+#: characters full of "right after" stays linear)
+_LOOK_BACK = 64
+
+
 def _intensifier(pattern: re.Pattern, replacement: str, text: str, place: bool) -> str:
     """``text`` with each "right" that ``pattern`` finds replaced, unless the word before it makes it a side."""
     def sub(m: re.Match) -> str:
-        before = text[:m.start()]
+        before = text[max(0, m.start() - _LOOK_BACK):m.start()]
         side = _SIDE_BEFORE.search(before) and not (place and _OBJECT.search(before))
         return m.group(0) if side else replacement
 
