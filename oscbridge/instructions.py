@@ -56,12 +56,7 @@ Azimuth
                                                            0 degrees" and "behind, 180 degrees" need no side
     ``not|never|instead of|rather than [at] <place>``, ``<place>, that's wrong``
                                                            a place the cue takes back is not read (the next one
-                                                           is: "not 7 o'clock, I meant 5 o'clock" -> -150); so is
-                                                           an earlier one: ``was|were|used to be [at] <place>``,
-                                                           ``wrote|typed|said [a word] [at] <place>`` (not "as I
-                                                           said", "like I said"), ``<place>, that's mirrored``,
-                                                           ``<place>, ignore|scrap|forget that``, ``<place>; wrong
-                                                           side``, ``<place>, my mistake``
+                                                           is: "not 7 o'clock, I meant 5 o'clock" -> -150)
     ``N degrees [counter-]clockwise from the front|behind|north``   counter-clockwise = towards the left
     ``bearing N [degrees]``, ``brg N``, ``heading NNN``    a compass bearing (90 = east = right unless facing;
                                                            a heading needs three digits: "heading 090")
@@ -460,16 +455,11 @@ _SIDE_WORD = re.compile(
 _BACK_WORD = re.compile(r"\b(?:behind|back|rear|astern)\b")
 _FRONT_WORD = re.compile(r"\b(?:front|ahead|forward|forwards)\b")
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n")
-#: a place the note takes back: "not 7 o'clock", "instead of at 30 degrees left", "at my 2 o'clock, that's wrong",
-#: "in v1 it was at 9 o'clock", "I wrote chainsaw at 2 o'clock", "the sheet said 4 o'clock, ignore that"
+#: a place the note takes back: "not 7 o'clock", "instead of at 30 degrees left", "at my 2 o'clock, that's wrong"
 _NOT_BEFORE = re.compile(
-    r"(?:\b(?:not|never|instead\s+of|rather\s+than)"
-    r"|\b(?:was|were|used\s+to\s+be)"  # an earlier place: "in v1 the surf was at 9 o'clock"
-    r"|(?<!\bas\si\s)(?<!\blike\si\s)\b(?:wrote|typed|said)(?:\s+(?!at\b|on\b|in\b|to\b)[a-z]+)?)"  # "I wrote chainsaw at 2 o'clock"
-    r"\s+(?:(?:at|on|in|from|to|the|my|your|our)\s+){0,3}$")
+    r"\b(?:not|never|instead\s+of|rather\s+than)\s+(?:(?:at|on|in|from|to|the|my|your|our)\s+){0,3}$")
 _WRONG_AFTER = re.compile(
-    r"\s*(?:,|-|\u2014|;|:)?\s*(?:(?:that's|that\s+is|that\s+was|thats|which\s+is|which\s+was)\s+(?:wrong|incorrect|a\s+mistake|mirrored)"
-    r"|(?:ignore|scrap|forget)\s+(?:that|it|this)|wrong\s+side|my\s+(?:mistake|bad))\b")
+    r"\s*(?:,|-|\u2014)?\s*(?:that's|that\s+is|that\s+was|thats|which\s+is|which\s+was)\s+(?:wrong|incorrect|a\s+mistake)\b")
 #: a compass bearing in degrees: "bearing 090" (north = front unless a facing is stated)
 _BEARING_DEG = re.compile(
     rf"\b(?:bearing\s+(?:of\s+)?|brg\.?\s*|heading\s+(?=\d{{3}}\b(?![\s\u00b0]*(?:deg\w*\s+)?(?:to\s+the\s+)?(?:left|right))))"
